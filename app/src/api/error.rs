@@ -1,0 +1,59 @@
+use std::collections::BTreeMap;
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// The error every server function returns: the same `code`, `message` and `fields` the REST
+/// API puts in its error JSON, so the dashboard can show a message next to each field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+}
+
+impl AppError {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: code.to_string(),
+            message: message.into(),
+            fields: BTreeMap::new(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
+        let code = match error {
+            ServerFnErrorErr::Request(_) => "network",
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => "bad_request",
+            _ => "server_function",
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::error::ServiceError> for AppError {
+    fn from(error: crate::error::ServiceError) -> Self {
+        use crate::error::ServiceError;
+        match error {
+            // Details of a database failure stay in the server log, not in the browser.
+            ServiceError::Database(error) => {
+                tracing::error!(%error, "database error in a server function");
+                Self::new("unavailable", "the server could not reach its database; try again shortly")
+            }
+            ServiceError::Internal(error) => {
+                tracing::error!(%error, "internal error in a server function");
+                Self::new("internal", "something went wrong on the server")
+            }
+        }
+    }
+}

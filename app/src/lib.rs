@@ -1,0 +1,16 @@
+//! The Novi web app: pages and components, the server functions behind them, the DTOs that
+//! cross the wire, and (with `ssr`) the services that hold the business logic.
+
+pub mod api;
+mod app;
+pub mod dto;
+mod pages;
+
+pub use app::{App, shell};
+
+#[cfg(feature = "ssr")]
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod services;
+#[cfg(feature = "ssr")]
+pub mod state;

@@ -1,0 +1,4 @@
+//! Business logic over the database, shared by REST handlers and server functions.
+
+pub mod passwords;
+pub mod system;

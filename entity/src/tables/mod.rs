@@ -1,0 +1,15 @@
+//! One SeaORM entity per table.
+
+pub mod audit_events;
+pub mod businesses;
+pub mod customers;
+pub mod deliveries;
+pub mod drivers;
+pub mod groups;
+pub mod inbound_messages;
+pub mod order_items;
+pub mod orders;
+pub mod outbound_messages;
+pub mod products;
+pub mod users;
+pub mod whatsapp_sessions;

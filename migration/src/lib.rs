@@ -1,0 +1,28 @@
+//! Schema migrations. Each one creates whole tables with their constraints and indexes, and its
+//! `down` drops exactly what its `up` created, so `up → down --all → up` always round-trips.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_tenancy;
+mod m20261125_000002_catalog;
+mod m20261125_000003_messaging;
+mod m20261125_000004_orders;
+mod m20261125_000005_fulfilment;
+mod m20261125_000006_audit;
+mod support;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_tenancy::Migration),
+            Box::new(m20261125_000002_catalog::Migration),
+            Box::new(m20261125_000003_messaging::Migration),
+            Box::new(m20261125_000004_orders::Migration),
+            Box::new(m20261125_000005_fulfilment::Migration),
+            Box::new(m20261125_000006_audit::Migration),
+        ]
+    }
+}

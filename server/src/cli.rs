@@ -1,0 +1,149 @@
+//! The `novi` command line.
+
+use std::{net::SocketAddr, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use migration::{Migrator, MigratorTrait};
+
+use crate::{
+    config::{Config, Environment, redact_url},
+    db, seed,
+    startup::{Application, shutdown_signal},
+    telemetry,
+};
+
+#[derive(Debug, Parser)]
+#[command(name = "novi", version, about = "Orders from WhatsApp, for small businesses")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the dashboard, the API and the WhatsApp workers.
+    Serve {
+        /// Do not apply pending migrations on start (readiness stays red until they are).
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Inspect or change the database schema.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Create the demo business (Pizza Palace) with its users, catalog and order history.
+    Seed {
+        /// Generate this many orders instead of about 90 days of history.
+        #[arg(long)]
+        orders: Option<u64>,
+    },
+    /// Print the version.
+    Version,
+}
+
+#[derive(Debug, Subcommand)]
+enum MigrateAction {
+    /// Apply pending migrations.
+    Up {
+        /// Apply at most this many.
+        #[arg(short = 'n', long)]
+        steps: Option<u32>,
+    },
+    /// Roll back the latest migration, or several.
+    Down {
+        /// Roll back this many (default 1).
+        #[arg(short = 'n', long, conflicts_with = "all")]
+        steps: Option<u32>,
+        /// Roll back every migration.
+        #[arg(long)]
+        all: bool,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+    /// Drop every table and apply all migrations again.
+    Fresh {
+        /// Required in production, where this destroys live data.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Exit codes: 0 success, 1 failure while running, 2 bad usage or configuration.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Version = cli.command {
+        println!("novi {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("novi: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init_logging(config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("novi: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli.command, config)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("novi: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+async fn dispatch(command: Command, mut config: Config) -> Result<ExitCode, BoxError> {
+    match command {
+        Command::Serve { no_migrate } => {
+            config.auto_migrate &= !no_migrate;
+            let addr = SocketAddr::from(([0, 0, 0, 0], config.port));
+            let app = Application::build(&config, addr).await?;
+            tracing::info!(
+                address = %app.local_addr(),
+                database = %redact_url(&config.database_url),
+                public_url = %config.public_url,
+                "novi is serving"
+            );
+            app.run_until(shutdown_signal()).await?;
+        }
+        Command::Migrate { action } => {
+            let db = db::connect(&config.database_url).await?;
+            match action {
+                MigrateAction::Up { steps } => Migrator::up(&db, steps).await?,
+                MigrateAction::Down { steps, all } => {
+                    Migrator::down(&db, if all { None } else { Some(steps.unwrap_or(1)) }).await?
+                }
+                MigrateAction::Status => {
+                    for migration in Migrator::get_migration_with_status(&db).await? {
+                        println!("{:<10} {}", migration.status().to_string(), migration.name());
+                    }
+                }
+                MigrateAction::Fresh { force } => {
+                    if config.environment == Environment::Production && !force {
+                        eprintln!("novi: `migrate fresh` drops every table; add --force to do it in production");
+                        return Ok(ExitCode::from(2));
+                    }
+                    Migrator::fresh(&db).await?
+                }
+            }
+        }
+        Command::Seed { orders } => {
+            let db = db::connect(&config.database_url).await?;
+            Migrator::up(&db, None).await?;
+            let report = seed::run(&db, seed::Options::from_env(orders)).await?;
+            println!("{report}");
+        }
+        Command::Version => unreachable!("handled before the configuration is read"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,14 @@
+//! The REST API under `/api`. Each resource adds its own router here.
+
+use app::state::AppState;
+use axum::{Router, http::Uri};
+
+use super::error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    Router::new().fallback(unknown_route)
+}
+
+async fn unknown_route(uri: Uri) -> ApiError {
+    ApiError::RouteNotFound(uri.path().to_string())
+}

@@ -1,0 +1,51 @@
+//! The HTTP layer's error and its one mapping to the JSON error body of DESIGN.md.
+
+use std::collections::BTreeMap;
+
+use app::error::ServiceError;
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("no such route: {0}")]
+    RouteNotFound(String),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            ApiError::RouteNotFound(path) => (StatusCode::NOT_FOUND, "not_found", format!("no API route at {path}")),
+            ApiError::Service(ServiceError::Database(error)) => {
+                tracing::error!(%error, "database error");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the database is unavailable; try again shortly".into(),
+                )
+            }
+            ApiError::Service(ServiceError::Internal(error)) => {
+                tracing::error!(%error, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server".into())
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = self.parts();
+        let fields: BTreeMap<String, String> = BTreeMap::new();
+        let body = json!({
+            "success": false,
+            "error": { "code": code, "message": message, "fields": fields },
+        });
+        (status, Json(body)).into_response()
+    }
+}

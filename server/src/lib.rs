@@ -1,0 +1,9 @@
+//! The `novi` server: configuration, the HTTP router, the command line, and demo data.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;
