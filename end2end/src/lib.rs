@@ -1,1 +1,124 @@
+//! Debian's Chromium, headless, driven over CDP by chromiumoxide: the browser for Novi's
+//! browser tests. Never a downloaded browser.
 
+use std::{path::PathBuf, time::Duration};
+
+use chromiumoxide::{Browser, BrowserConfig, Page, page::ScreenshotParams};
+use futures::StreamExt;
+use tokio::task::JoinHandle;
+
+pub struct TestBrowser {
+    browser: Browser,
+    handler: JoinHandle<()>,
+    profile: PathBuf,
+}
+
+impl TestBrowser {
+    pub async fn launch() -> Self {
+        let executable = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let profile = std::env::temp_dir().join(format!("novi-e2e-profile-{}", rand_suffix()));
+        // Flags without leading dashes: chromiumoxide adds them. The background-networking
+        // ones keep Chromium from calling out of this machine.
+        let config = BrowserConfig::builder()
+            .chrome_executable(executable)
+            .no_sandbox()
+            .new_headless_mode()
+            .user_data_dir(&profile)
+            .window_size(1280, 900)
+            .viewport(None)
+            .args([
+                "disable-gpu",
+                "disable-dev-shm-usage",
+                "disable-background-networking",
+                "disable-component-update",
+                "disable-sync",
+                "no-first-run",
+                "disable-quic",
+            ])
+            .build()
+            .expect("browser configuration");
+        let (browser, mut events) = Browser::launch(config)
+            .await
+            .expect("Chromium starts (apt-get install chromium)");
+        let handler = tokio::spawn(async move { while events.next().await.is_some() {} });
+        Self {
+            browser,
+            handler,
+            profile,
+        }
+    }
+
+    pub async fn open(&self, url: &str) -> Page {
+        self.browser.new_page(url).await.expect("page opens")
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.browser.close().await;
+        let _ = self.browser.wait().await;
+        self.handler.abort();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// Polls a JavaScript expression until it is `true`, failing the test after `timeout`.
+pub async fn wait_until(page: &Page, expression: &str, timeout: Duration) {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let done = page
+            .evaluate(expression)
+            .await
+            .ok()
+            .and_then(|result| result.into_value::<bool>().ok())
+            .unwrap_or(false);
+        if done {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for `{expression}`"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits for hydration: the app marks `<html data-hydrated="true">` once it is interactive.
+pub async fn wait_for_hydration(page: &Page) {
+    wait_until(
+        page,
+        "document.documentElement.dataset.hydrated === 'true'",
+        Duration::from_secs(30),
+    )
+    .await;
+}
+
+/// Saves a full-page screenshot under `target/screenshots/` and returns its path.
+pub async fn screenshot(page: &Page, name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let path = dir.join(format!("{name}.png"));
+    page.save_screenshot(ScreenshotParams::builder().full_page(true).build(), &path)
+        .await
+        .expect("screenshot is saved");
+    path
+}
+
+pub async fn text_of(page: &Page, selector: &str) -> String {
+    page.find_element(selector)
+        .await
+        .unwrap_or_else(|_| panic!("{selector} is on the page"))
+        .inner_text()
+        .await
+        .expect("text")
+        .unwrap_or_default()
+}
+
+fn rand_suffix() -> String {
+    format!(
+        "{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos()
+    )
+}

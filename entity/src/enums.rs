@@ -1,9 +1,9 @@
 //! Enums stored as short strings. Without the `orm` feature they are plain serde enums, which is
 //! how the browser build sees them.
 
-use serde::{Deserialize, Serialize};
 #[cfg(feature = "orm")]
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// Declares a stored enum once: its variants, their text in the database and on the wire.
 macro_rules! stored_enum {

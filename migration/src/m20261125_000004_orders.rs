@@ -75,7 +75,12 @@ impl MigrationTrait for Migration {
                 None,
             ),
             // One order per WhatsApp message, so a redelivered message cannot order twice.
-            ("orders_inbound_message", vec![Orders::InboundMessageId.into_iden()], true, None),
+            (
+                "orders_inbound_message",
+                vec![Orders::InboundMessageId.into_iden()],
+                true,
+                None,
+            ),
             // The orders list: filtered by status, newest first.
             (
                 "orders_business_status_created",

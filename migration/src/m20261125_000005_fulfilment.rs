@@ -69,7 +69,10 @@ impl MigrationTrait for Migration {
             manager,
             OutboundMessages::Table,
             "outbound_external",
-            vec![OutboundMessages::BusinessId.into_iden(), OutboundMessages::ExternalId.into_iden()],
+            vec![
+                OutboundMessages::BusinessId.into_iden(),
+                OutboundMessages::ExternalId.into_iden(),
+            ],
             false,
             None,
         )
@@ -93,7 +96,12 @@ impl MigrationTrait for Migration {
                         Businesses::Table,
                         ForeignKeyAction::Cascade,
                     ))
-                    .foreign_key(&mut fk(Drivers::Table, Drivers::UserId, Users::Table, ForeignKeyAction::SetNull))
+                    .foreign_key(&mut fk(
+                        Drivers::Table,
+                        Drivers::UserId,
+                        Users::Table,
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;

@@ -29,7 +29,7 @@ where
     C: IntoIden + Clone,
     R: IntoIden,
 {
-    let name = format!("fk_{}_{}", table.clone().into_iden().to_string(), col.clone().into_iden().to_string());
+    let name = format!("fk_{}_{}", table.clone().into_iden(), col.clone().into_iden());
     ForeignKey::create()
         .name(name)
         .from(table, col)

@@ -121,8 +121,15 @@ impl Config {
             Some(other) => return Err(invalid("LOG_FORMAT", other, "json or pretty")),
         };
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(invalid("DATABASE_URL", &redact_url(&database_url), "a sqlite: or postgres:// URL"));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(invalid(
+                "DATABASE_URL",
+                &redact_url(&database_url),
+                "a sqlite: or postgres:// URL",
+            ));
         }
         let max_file_size = parse(&get, "MAX_FILE_SIZE", 10_485_760usize, "a size in bytes")?;
         if max_file_size == 0 {
@@ -134,7 +141,11 @@ impl Config {
         }
         let whatsapp_web_url = get("WHATSAPP_WEB_URL").unwrap_or_else(|| "https://web.whatsapp.com/".into());
         if !(whatsapp_web_url.starts_with("http://") || whatsapp_web_url.starts_with("https://")) {
-            return Err(invalid("WHATSAPP_WEB_URL", &whatsapp_web_url, "an http:// or https:// URL"));
+            return Err(invalid(
+                "WHATSAPP_WEB_URL",
+                &whatsapp_web_url,
+                "an http:// or https:// URL",
+            ));
         }
 
         Ok(Self {
@@ -143,9 +154,13 @@ impl Config {
             database_url,
             jwt_secret,
             whatsapp,
-            whatsapp_session_path: get("WHATSAPP_SESSION_PATH").unwrap_or_else(|| "data/whatsapp".into()).into(),
+            whatsapp_session_path: get("WHATSAPP_SESSION_PATH")
+                .unwrap_or_else(|| "data/whatsapp".into())
+                .into(),
             whatsapp_web_url,
-            chromium_path: get("CHROMIUM_PATH").unwrap_or_else(|| "/usr/bin/chromium".into()).into(),
+            chromium_path: get("CHROMIUM_PATH")
+                .unwrap_or_else(|| "/usr/bin/chromium".into())
+                .into(),
             max_file_size,
             public_url: public_url.trim_end_matches('/').to_string(),
             log_format,
@@ -168,7 +183,10 @@ fn parse<T: FromStr>(
 }
 
 fn invalid(var: &'static str, value: &str, expected: &str) -> ConfigError {
-    ConfigError::Invalid { var, reason: format!("`{value}` is not {expected}") }
+    ConfigError::Invalid {
+        var,
+        reason: format!("`{value}` is not {expected}"),
+    }
 }
 
 /// Hides the password of a database URL before it is shown anywhere.
@@ -224,7 +242,9 @@ mod tests {
             ("NOVI_AUTO_MIGRATE", "maybe"),
         ];
         for (var, value) in cases {
-            let error = load(&[("NOVI_ENV", "development"), (var, value)]).unwrap_err().to_string();
+            let error = load(&[("NOVI_ENV", "development"), (var, value)])
+                .unwrap_err()
+                .to_string();
             assert!(error.starts_with(&format!("{var} is invalid")), "{var}: {error}");
         }
     }
@@ -241,7 +261,10 @@ mod tests {
 
     #[test]
     fn database_passwords_are_redacted() {
-        assert_eq!(redact_url("postgres://novi:hunter2@db:5432/novi"), "postgres://novi:***@db:5432/novi");
+        assert_eq!(
+            redact_url("postgres://novi:hunter2@db:5432/novi"),
+            "postgres://novi:***@db:5432/novi"
+        );
         assert_eq!(redact_url("sqlite://data/novi.db"), "sqlite://data/novi.db");
         assert!(!format!("{:?}", Secret("x".into())).contains('x'));
     }

@@ -5,11 +5,12 @@ use std::{path::Path, time::Duration};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr};
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    if let Some(path) = sqlite_file(url) {
-        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|error| DbErr::Custom(format!("cannot create {}: {error}", parent.display())))?;
-        }
+    if let Some(parent) = sqlite_file(url)
+        .and_then(|path| Path::new(path).parent())
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .map_err(|error| DbErr::Custom(format!("cannot create {}: {error}", parent.display())))?;
     }
     let mut options = ConnectOptions::new(url);
     options

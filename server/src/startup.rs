@@ -8,7 +8,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::DbErr;
 use tokio::net::TcpListener;
 
-use crate::{config::Config, db, http};
+use crate::{config::Config, db, http, telemetry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -28,12 +28,18 @@ pub struct Application {
 impl Application {
     /// Connects, migrates when `config.auto_migrate`, and binds `addr` (port 0 picks a free one).
     pub async fn build(config: &Config, addr: SocketAddr) -> Result<Self, StartError> {
+        // Installed before the first request, so no count is lost to the no-op recorder.
+        telemetry::metrics();
         let db = db::connect(&config.database_url).await?;
         if config.auto_migrate {
             Migrator::up(&db, None).await?;
         }
-        let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
-        let local_addr = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError::Bind { addr, source })?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|source| StartError::Bind { addr, source })?;
         let leptos_options = LeptosOptions::builder()
             .output_name("frontend")
             .site_root(config.site_root.to_string_lossy().as_ref())
@@ -41,7 +47,11 @@ impl Application {
             .site_addr(local_addr)
             .build();
         let state = AppState { db, leptos_options };
-        Ok(Self { listener, router: http::router(state.clone()), state })
+        Ok(Self {
+            listener,
+            router: http::router(state.clone()),
+            state,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -54,7 +64,9 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await?;
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
         self.state.db.close().await.map_err(io::Error::other)
     }
 }

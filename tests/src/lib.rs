@@ -1,1 +1,227 @@
+//! Starts the real Novi server on port 0 against a fresh database for one test: a new SQLite
+//! file, or a new PostgreSQL database when `NOVI_TEST_POSTGRES_URL` names a server.
 
+use std::{collections::HashMap, net::SocketAddr, path::PathBuf};
+
+use rand::{Rng, distr::Alphanumeric};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use server::{config::Config, startup::Application};
+use tokio::sync::oneshot;
+
+/// Runs each named `async fn(Engine)` as two tests, `<name>::sqlite` and `<name>::postgres`.
+/// The PostgreSQL one says it was skipped when no server is configured.
+#[macro_export]
+macro_rules! on_every_engine {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name($crate::Engine::Sqlite).await
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                match $crate::Engine::postgres() {
+                    Some(engine) => super::$name(engine).await,
+                    None => eprintln!("skipped: NOVI_TEST_POSTGRES_URL is not set"),
+                }
+            }
+        }
+    )+};
+}
+
+#[derive(Debug, Clone)]
+pub enum Engine {
+    Sqlite,
+    /// The URL of a PostgreSQL server's maintenance database; tests create their own beside it.
+    Postgres(String),
+}
+
+impl Engine {
+    pub fn postgres() -> Option<Self> {
+        std::env::var("NOVI_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+            .map(Engine::Postgres)
+    }
+}
+
+/// A database that exists for one test and is removed after it.
+pub struct TestDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub async fn create(engine: &Engine) -> Self {
+        let name = format!("novi_test_{}", random_suffix());
+        match engine {
+            Engine::Sqlite => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}?mode=rwc", dir.join("novi.db").display());
+                Self {
+                    url,
+                    cleanup: Cleanup::File(dir),
+                }
+            }
+            Engine::Postgres(admin_url) => {
+                let admin = Database::connect(admin_url)
+                    .await
+                    .expect("connect to NOVI_TEST_POSTGRES_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+                Self {
+                    url: format!("{base}/{name}"),
+                    cleanup: Cleanup::Postgres {
+                        admin_url: admin_url.clone(),
+                        name,
+                    },
+                }
+            }
+        }
+    }
+
+    pub async fn connect(&self) -> DatabaseConnection {
+        server::db::connect(&self.url)
+            .await
+            .expect("connect to the test database")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                // Drop runs outside async code; a short-lived runtime on its own thread does it.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                    runtime.block_on(async {
+                        if let Ok(admin) = Database::connect(&admin_url).await {
+                            let _ = admin
+                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                    Ok::<_, std::io::Error>(())
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub base_url: String,
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    // Last, so the server is gone before its database is dropped.
+    _database: TestDatabase,
+}
+
+/// Knobs a test may turn before the server starts.
+#[derive(Default)]
+pub struct Options {
+    pub auto_migrate: Option<bool>,
+}
+
+pub async fn spawn_app(engine: Engine) -> TestApp {
+    spawn_app_with(engine, Options::default()).await
+}
+
+pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
+    let database = TestDatabase::create(&engine).await;
+    let mut vars = HashMap::from([
+        ("NOVI_ENV", "development".to_string()),
+        ("DATABASE_URL", database.url.clone()),
+        ("NOVI_SITE_ROOT", site_root().display().to_string()),
+    ]);
+    if let Some(auto_migrate) = options.auto_migrate {
+        vars.insert("NOVI_AUTO_MIGRATE", auto_migrate.to_string());
+    }
+    let config = Config::from_lookup(|key| vars.get(key).cloned()).expect("test configuration is valid");
+    let app = Application::build(&config, SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .expect("server starts");
+    let address = app.local_addr();
+    let db = app.state().db.clone();
+    let (shutdown, stop) = oneshot::channel();
+    let server = tokio::spawn(async move {
+        app.run_until(async move {
+            let _ = stop.await;
+        })
+        .await
+        .expect("server runs");
+    });
+    TestApp {
+        address,
+        base_url: format!("http://{address}"),
+        db,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        shutdown: Some(shutdown),
+        server: Some(server),
+        _database: database,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request is sent")
+    }
+
+    /// Stops the server and waits until it has closed its database pool.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// The workspace's built frontend (`make frontend`).
+pub fn site_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site")
+}
+
+fn random_suffix() -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(12)
+        .map(|c| char::from(c).to_ascii_lowercase())
+        .collect()
+}

@@ -48,7 +48,10 @@ impl From<crate::error::ServiceError> for AppError {
             // Details of a database failure stay in the server log, not in the browser.
             ServiceError::Database(error) => {
                 tracing::error!(%error, "database error in a server function");
-                Self::new("unavailable", "the server could not reach its database; try again shortly")
+                Self::new(
+                    "unavailable",
+                    "the server could not reach its database; try again shortly",
+                )
             }
             ServiceError::Internal(error) => {
                 tracing::error!(%error, "internal error in a server function");

@@ -1,7 +1,7 @@
 //! The REST API under `/api`. Each resource adds its own router here.
 
 use app::state::AppState;
-use axum::{Router, http::Uri};
+use axum::{Router, extract::OriginalUri};
 
 use super::error::ApiError;
 
@@ -9,6 +9,6 @@ pub fn router() -> Router<AppState> {
     Router::new().fallback(unknown_route)
 }
 
-async fn unknown_route(uri: Uri) -> ApiError {
+async fn unknown_route(OriginalUri(uri): OriginalUri) -> ApiError {
     ApiError::RouteNotFound(uri.path().to_string())
 }

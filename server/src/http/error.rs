@@ -32,7 +32,11 @@ impl ApiError {
             }
             ApiError::Service(ServiceError::Internal(error)) => {
                 tracing::error!(%error, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server".into())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on the server".into(),
+                )
             }
         }
     }

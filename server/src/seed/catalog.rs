@@ -36,8 +36,20 @@ const fn pizza(name: &'static str, small: i64, aliases: &'static [&'static str])
     }
 }
 
-const fn simple(name: &'static str, category: &'static str, price: i64, aliases: &'static [&'static str]) -> DemoProduct {
-    DemoProduct { name, category, base_price: price, variants: &[], modifiers: &[], aliases }
+const fn simple(
+    name: &'static str,
+    category: &'static str,
+    price: i64,
+    aliases: &'static [&'static str],
+) -> DemoProduct {
+    DemoProduct {
+        name,
+        category,
+        base_price: price,
+        variants: &[],
+        modifiers: &[],
+        aliases,
+    }
 }
 
 const fn drink(name: &'static str, aliases: &'static [&'static str]) -> DemoProduct {
@@ -58,7 +70,11 @@ pub const PRODUCTS: &[DemoProduct] = &[
     pizza("Pizza Veggie", 1099, &["veggie", "vegetarian"]),
     pizza("Pizza Calabresa", 1099, &["calabresa", "calabrese"]),
     pizza("Pizza BBQ Chicken", 1199, &["bbq chicken", "barbecue chicken"]),
-    pizza("Pizza Four Cheese", 1199, &["four cheese", "quattro formaggi", "4 queijos"]),
+    pizza(
+        "Pizza Four Cheese",
+        1199,
+        &["four cheese", "quattro formaggi", "4 queijos"],
+    ),
     pizza("Pizza Paneer Tikka", 1199, &["paneer tikka", "paneer"]),
     DemoProduct {
         name: "Garlic Bread",
@@ -95,8 +111,16 @@ pub const PRODUCTS: &[DemoProduct] = &[
 ];
 
 pub const GROUPS: &[(&str, &str, entity::enums::GroupKind)] = &[
-    ("120363041234567890@g.us", "Pizza Palace Orders", entity::enums::GroupKind::Orders),
-    ("120363049876543210@g.us", "Pizza Palace Team", entity::enums::GroupKind::Staff),
+    (
+        "120363041234567890@g.us",
+        "Pizza Palace Orders",
+        entity::enums::GroupKind::Orders,
+    ),
+    (
+        "120363049876543210@g.us",
+        "Pizza Palace Team",
+        entity::enums::GroupKind::Staff,
+    ),
 ];
 
 /// (name, phone, vehicle); the first one signs in as driver@pizzapalace.example.
@@ -107,15 +131,27 @@ pub const DRIVERS: &[(&str, &str, &str)] = &[
 ];
 
 pub const FIRST_NAMES: &[&str] = &[
-    "Maria", "John", "Ana", "Rahul", "Siti", "Lucas", "Emma", "Arjun", "Dewi", "Sofia", "Mateo", "Olivia",
-    "Priya", "Budi", "Camila", "Noah", "Fatima", "Liam", "Aisha", "Gabriel", "Isabela", "Ethan", "Putri", "Diego",
+    "Maria", "John", "Ana", "Rahul", "Siti", "Lucas", "Emma", "Arjun", "Dewi", "Sofia", "Mateo", "Olivia", "Priya",
+    "Budi", "Camila", "Noah", "Fatima", "Liam", "Aisha", "Gabriel", "Isabela", "Ethan", "Putri", "Diego",
 ];
 
-pub const LAST_INITIALS: &[&str] = &["A.", "B.", "C.", "D.", "F.", "G.", "K.", "L.", "M.", "N.", "P.", "R.", "S.", "T."];
+pub const LAST_INITIALS: &[&str] = &[
+    "A.", "B.", "C.", "D.", "F.", "G.", "K.", "L.", "M.", "N.", "P.", "R.", "S.", "T.",
+];
 
 pub const STREETS: &[&str] = &[
-    "Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Elm St", "Pine Rd", "Sunset Blvd", "Harbor Way", "Lake View Rd",
-    "Park Ave", "Hill St", "River Rd",
+    "Main St",
+    "Oak Ave",
+    "Maple Dr",
+    "Cedar Ln",
+    "Elm St",
+    "Pine Rd",
+    "Sunset Blvd",
+    "Harbor Way",
+    "Lake View Rd",
+    "Park Ave",
+    "Hill St",
+    "River Rd",
 ];
 
 pub const NOTES: &[&str] = &[

@@ -69,7 +69,12 @@ pub async fn generate(db: &DatabaseConnection, plan: Plan<'_>) -> Result<u64, Se
     let products: Vec<Product> = plan.catalog.iter().map(Product::from_model).collect();
     let instants = order_instants(&mut rng, plan.count, now);
     let customer_ids = insert_customers(db, &mut rng, plan.business.id, plan.count, now).await?;
-    let delivery_fee = plan.business.settings.get("delivery_fee").and_then(Value::as_i64).unwrap_or(0);
+    let delivery_fee = plan
+        .business
+        .settings
+        .get("delivery_fee")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
 
     let mut ids = Ids {
         inbound: next_id::<inbound_messages::Entity>(db, inbound_messages::Column::Id).await?,
@@ -77,7 +82,12 @@ pub async fn generate(db: &DatabaseConnection, plan: Plan<'_>) -> Result<u64, Se
         item: next_id::<order_items::Entity>(db, order_items::Column::Id).await?,
         delivery: next_id::<deliveries::Entity>(db, deliveries::Column::Id).await?,
     };
-    let context = Context { plan: &plan, products: &products, now, delivery_fee };
+    let context = Context {
+        plan: &plan,
+        products: &products,
+        now,
+        delivery_fee,
+    };
     let mut order_number = 0i64;
     for chunk in instants.chunks(BATCH) {
         let mut batch = Batch::default();
@@ -115,16 +125,25 @@ fn order_instants(rng: &mut StdRng, count: u64, now: DateTime<Utc>) -> Vec<DateT
     let days = rand::distr::weighted::WeightedIndex::new(&day_weights).expect("weights are positive");
     let hours = rand::distr::weighted::WeightedIndex::new(HOURS).expect("weights are positive");
     let mut instants: Vec<DateTime<Utc>> = (0..count)
-        .map(|_| loop {
-            let day = first_day + Duration::days(rng.sample(&days) as i64);
-            let seconds = rng.sample(&hours) as i64 * 3600 + rng.random_range(0..3600);
-            let local = day.and_hms_opt(0, 0, 0).expect("midnight exists") + Duration::seconds(seconds);
-            let instant = Utc.from_utc_datetime(&local) - Duration::hours(UTC_OFFSET_HOURS);
-            if instant <= now {
-                break instant;
+        .map(|_| {
+            loop {
+                let day = first_day + Duration::days(rng.sample(&days) as i64);
+                let seconds = rng.sample(&hours) as i64 * 3600 + rng.random_range(0..3600);
+                let local = day.and_hms_opt(0, 0, 0).expect("midnight exists") + Duration::seconds(seconds);
+                let instant = Utc.from_utc_datetime(&local) - Duration::hours(UTC_OFFSET_HOURS);
+                if instant <= now {
+                    break instant;
+                }
             }
         })
         .collect();
+    // Whatever the hour the demo is opened, a few orders are still in flight, so every status
+    // shows up on the live board.
+    let in_flight = instants.len().min(20);
+    let start = instants.len() - in_flight;
+    for instant in &mut instants[start..] {
+        *instant = now - Duration::seconds(rng.random_range(30..75 * 60));
+    }
     instants.sort_unstable();
     instants
 }
@@ -162,7 +181,12 @@ async fn insert_customers(
 fn address(rng: &mut StdRng) -> String {
     let street = catalog::STREETS.choose(rng).expect("streets");
     match rng.random_range(0..3) {
-        0 => format!("{} {street}, Apt {}{}", rng.random_range(1..999), rng.random_range(1..20), ['A', 'B', 'C'][rng.random_range(0..3)]),
+        0 => format!(
+            "{} {street}, Apt {}{}",
+            rng.random_range(1..999),
+            rng.random_range(1..20),
+            ['A', 'B', 'C'][rng.random_range(0..3)]
+        ),
         _ => format!("{} {street}", rng.random_range(1..999)),
     }
 }
@@ -193,7 +217,12 @@ impl Batch {
         customer_id: i64,
         created_at: DateTime<Utc>,
     ) {
-        let Context { plan, products, now, delivery_fee } = *context;
+        let Context {
+            plan,
+            products,
+            now,
+            delivery_fee,
+        } = *context;
         let order_id = ids.order;
         ids.order += 1;
         let source = match rng.random_range(0..100) {
@@ -204,7 +233,9 @@ impl Batch {
         let lines = pick_lines(rng, products);
         let is_delivery = rng.random_bool(0.8);
         let address = is_delivery.then(|| address(rng));
-        let notes = rng.random_bool(0.15).then(|| catalog::NOTES.choose(rng).expect("notes").to_string());
+        let notes = rng
+            .random_bool(0.15)
+            .then(|| catalog::NOTES.choose(rng).expect("notes").to_string());
         let name = format!(
             "{} {}",
             catalog::FIRST_NAMES[(customer_id as usize) % catalog::FIRST_NAMES.len()],
@@ -229,7 +260,14 @@ impl Batch {
                 group_id: Set(Some(plan.group_id)),
                 author: Set(format!("{}@c.us", phone.trim_start_matches('+'))),
                 push_name: Set(Some(name.clone())),
-                body: Set(message_text(rng, &name, products, &lines, address.as_deref(), notes.as_deref())),
+                body: Set(message_text(
+                    rng,
+                    &name,
+                    products,
+                    &lines,
+                    address.as_deref(),
+                    notes.as_deref(),
+                )),
                 message_type: Set("chat".into()),
                 quoted_external_id: Set(None),
                 status: Set(InboundStatus::Processed),
@@ -256,11 +294,12 @@ impl Batch {
                 product_id: Set(Some(product.id)),
                 name: Set(product.name.clone()),
                 variant: Set(line.variant.map(|v| product.variants[v].0.clone())),
-                modifiers: Set(json!(line
-                    .modifiers
-                    .iter()
-                    .map(|&m| json!({"name": product.modifiers[m].0, "price": product.modifiers[m].1}))
-                    .collect::<Vec<_>>())),
+                modifiers: Set(json!(
+                    line.modifiers
+                        .iter()
+                        .map(|&m| json!({"name": product.modifiers[m].0, "price": product.modifiers[m].1}))
+                        .collect::<Vec<_>>()
+                )),
                 quantity: Set(f64::from(line.quantity)),
                 unit: Set(None),
                 unit_price: Set(unit_price),
@@ -295,8 +334,10 @@ impl Batch {
             ids.delivery += 1;
         }
 
-        let response_times: Map<String, Value> =
-            steps.iter().map(|(step, at)| ((*step).to_string(), json!(at.to_rfc3339()))).collect();
+        let response_times: Map<String, Value> = steps
+            .iter()
+            .map(|(step, at)| ((*step).to_string(), json!(at.to_rfc3339())))
+            .collect();
         self.orders.push(orders::ActiveModel {
             id: Set(order_id),
             business_id: Set(plan.business.id),
@@ -429,8 +470,17 @@ fn pick_lines(rng: &mut StdRng, products: &[Product]) -> Vec<Line> {
         } else {
             Vec::new()
         };
-        let quantity = if rng.random_bool(0.75) { 1 } else { rng.random_range(2..4) };
-        lines.push(Line { product, variant, modifiers, quantity });
+        let quantity = if rng.random_bool(0.75) {
+            1
+        } else {
+            rng.random_range(2..4)
+        };
+        lines.push(Line {
+            product,
+            variant,
+            modifiers,
+            quantity,
+        });
     }
     lines
 }
@@ -454,9 +504,18 @@ fn message_text(
     for line in lines {
         let product = &products[line.product];
         let item = product.name.trim_start_matches("Pizza ").to_lowercase();
-        let item = if product.is_pizza && rng.random_bool(0.5) { format!("Pizza {}", &product.name[6..]) } else { item };
+        let item = if product.is_pizza && rng.random_bool(0.5) {
+            format!("Pizza {}", &product.name[6..])
+        } else {
+            item
+        };
         let variant = line.variant.map(|v| product.variants[v].0.to_lowercase());
-        let with = line.modifiers.iter().map(|&m| product.modifiers[m].0.to_lowercase()).collect::<Vec<_>>().join(" and ");
+        let with = line
+            .modifiers
+            .iter()
+            .map(|&m| product.modifiers[m].0.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" and ");
         let mut row = match (rng.random_bool(0.5), &variant) {
             (true, Some(variant)) => format!("{}x {item} ({variant})", line.quantity),
             (false, Some(variant)) => format!("{} {item} {variant}", line.quantity),
@@ -491,7 +550,9 @@ impl Product {
                 .as_array()
                 .map(|list| {
                     list.iter()
-                        .filter_map(|entry| Some((entry.get("name")?.as_str()?.to_string(), entry.get("price")?.as_i64()?)))
+                        .filter_map(|entry| {
+                            Some((entry.get("name")?.as_str()?.to_string(), entry.get("price")?.as_i64()?))
+                        })
                         .collect()
                 })
                 .unwrap_or_default()

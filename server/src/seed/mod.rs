@@ -10,9 +10,7 @@ use app::{dto::BusinessSettings, services::passwords};
 use chrono::Utc;
 use entity::{businesses, drivers, enums::Role, groups, orders, products, users};
 use rand::{Rng, distr::Alphanumeric};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
 
 pub const SHORT_CODE: &str = "PIZZA001";
@@ -57,7 +55,11 @@ pub struct Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let verb = if self.business_created { "created" } else { "already present" };
+        let verb = if self.business_created {
+            "created"
+        } else {
+            "already present"
+        };
         writeln!(f, "Pizza Palace ({SHORT_CODE}, business {}): {verb}", self.business_id)?;
         writeln!(
             f,
@@ -74,7 +76,10 @@ impl fmt::Display for Report {
         if let Some(password) = &self.generated_password {
             writeln!(f, "  demo password (shown this once): {password}")?;
         }
-        write!(f, "  sign in as {OWNER_EMAIL} (also staff@ and driver@pizzapalace.example)")
+        write!(
+            f,
+            "  sign in as {OWNER_EMAIL} (also staff@ and driver@pizzapalace.example)"
+        )
     }
 }
 
@@ -148,13 +153,19 @@ async fn ensure_users(
     let mut password = password;
     let mut driver_user = 0;
     for (email, username, role) in USERS {
-        let existing = users::Entity::find().filter(users::Column::Email.eq(*email)).one(db).await?;
+        let existing = users::Entity::find()
+            .filter(users::Column::Email.eq(*email))
+            .one(db)
+            .await?;
         let id = match existing {
             Some(user) => user.id,
             None => {
                 let password = password.get_or_insert_with(|| {
-                    let generated: String =
-                        rand::rng().sample_iter(&Alphanumeric).take(16).map(char::from).collect();
+                    let generated: String = rand::rng()
+                        .sample_iter(&Alphanumeric)
+                        .take(16)
+                        .map(char::from)
+                        .collect();
                     report.generated_password = Some(generated.clone());
                     generated
                 });
@@ -190,7 +201,13 @@ async fn ensure_products(
     business: &businesses::Model,
     report: &mut Report,
 ) -> Result<Vec<products::Model>, SeedError> {
-    let priced = |list: catalog::Priced| json!(list.iter().map(|(name, price)| json!({"name": name, "price": price})).collect::<Vec<_>>());
+    let priced = |list: catalog::Priced| {
+        json!(
+            list.iter()
+                .map(|(name, price)| json!({"name": name, "price": price}))
+                .collect::<Vec<_>>()
+        )
+    };
     for (position, product) in catalog::PRODUCTS.iter().enumerate() {
         let exists = products::Entity::find()
             .filter(products::Column::BusinessId.eq(business.id))

@@ -1,0 +1,65 @@
+# Novi: `make run` builds and starts it on SQLite with demo data; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+NOVI := $(TARGET_DIR)/release/novi
+SITE := target/site
+# The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
+export TRUNK_SKIP_VERSION_CHECK := true
+
+# Development defaults for `make run`; override on the command line or in the environment.
+NOVI_DEMO_PASSWORD ?= pizzapalace
+PORT ?= 3000
+
+.PHONY: run build test tools frontend server chromium lint fmt ci clean
+
+## Install what the build needs, from crates.io and Debian only.
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" || \
+		cargo install wasm-bindgen-cli --version "=$(WASM_BINDGEN_VERSION)"
+	@trunk --version 2>/dev/null | grep -q "^trunk 0\.21\." || cargo install trunk --version '~0.21' --locked
+
+## The browser bundle (target/site/pkg) plus the public files beside it.
+frontend: tools
+	trunk build --release
+	cp -r public/. $(SITE)/
+
+server:
+	cargo build --release -p server
+
+build: frontend server
+
+run: build
+	@mkdir -p data
+	NOVI_ENV=development NOVI_DEMO_PASSWORD='$(NOVI_DEMO_PASSWORD)' $(NOVI) seed
+	@echo
+	@echo "Novi: http://localhost:$(PORT)  (sign in as owner@pizzapalace.example / $(NOVI_DEMO_PASSWORD))"
+	@echo
+	NOVI_ENV=development PORT=$(PORT) exec $(NOVI) serve
+
+## Debian's Chromium for the browser tests (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null || test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else echo "install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+
+## Every test: unit, integration (SQLite, and PostgreSQL when NOVI_TEST_POSTGRES_URL is set), browser.
+test: frontend chromium
+	cargo test --no-fail-fast
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+ci: lint test
+
+clean:
+	cargo clean
+	rm -rf data

@@ -1,0 +1,114 @@
+//! `novi seed`: the demo business with everything in it, and no duplicates on a second run.
+
+use entity::{
+    businesses, customers, deliveries, drivers,
+    enums::{OrderStatus, Role},
+    groups, inbound_messages, order_items, orders, products, users,
+};
+use migration::{Migrator, MigratorTrait};
+use novi_tests::{Engine, TestDatabase, on_every_engine};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use server::seed::{self, Options};
+
+on_every_engine!(seeding_twice_creates_the_demo_once, seeded_orders_add_up);
+
+async fn seeding_twice_creates_the_demo_once(engine: Engine) {
+    let database = TestDatabase::create(&engine).await;
+    let db = database.connect().await;
+    Migrator::up(&db, None).await.unwrap();
+
+    let first = seed::run(&db, options(None)).await.unwrap();
+    assert!(first.business_created);
+    assert_eq!(first.users_created.len(), 3);
+    assert_eq!(first.generated_password, None, "the given password is used");
+    let before = counts(&db).await;
+    assert_eq!(before[..6], [1, 3, 26, 2, 3, 3_600]);
+
+    let second = seed::run(&db, options(None)).await.unwrap();
+    assert!(!second.business_created);
+    assert_eq!(second.orders_created, 0);
+    assert_eq!(counts(&db).await, before, "nothing is added the second time");
+
+    let owner = users::Entity::find()
+        .filter(users::Column::Email.eq(seed::OWNER_EMAIL))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(owner.role, Role::Owner);
+    assert!(
+        app::services::passwords::verify("demo-password".into(), owner.password_hash)
+            .await
+            .unwrap()
+    );
+    for name in ["Pizza Margherita", "Pizza Pepperoni", "Coke"] {
+        let product = products::Entity::find()
+            .filter(products::Column::Name.eq(name))
+            .one(&db)
+            .await
+            .unwrap();
+        assert!(product.is_some(), "{name} is on the menu");
+    }
+    db.close().await.unwrap();
+}
+
+async fn seeded_orders_add_up(engine: Engine) {
+    let database = TestDatabase::create(&engine).await;
+    let db = database.connect().await;
+    Migrator::up(&db, None).await.unwrap();
+    let report = seed::run(&db, options(Some(500))).await.unwrap();
+    assert_eq!(report.orders_created, 500);
+
+    let all = orders::Entity::find().all(&db).await.unwrap();
+    assert_eq!(all.len(), 500);
+    let items = order_items::Entity::find().all(&db).await.unwrap();
+    for order in &all {
+        let lines: Vec<_> = items.iter().filter(|item| item.order_id == order.id).collect();
+        assert!(!lines.is_empty(), "order {} has items", order.id);
+        let subtotal: i64 = lines.iter().map(|item| item.line_total).sum();
+        assert_eq!(order.subtotal, subtotal, "order {}", order.id);
+        assert_eq!(order.total_amount, order.subtotal + order.delivery_fee);
+        assert!(order.response_times.get("received").is_some());
+    }
+    let mut numbers: Vec<i64> = all.iter().map(|order| order.order_number).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=500).collect::<Vec<_>>(), "order numbers count up from 1");
+    for status in [OrderStatus::Delivered, OrderStatus::Cancelled] {
+        assert!(
+            all.iter().any(|order| order.status == status),
+            "some orders are {status}"
+        );
+    }
+    assert!(
+        all.iter().any(|order| order.status.is_active()),
+        "some orders are in flight"
+    );
+    let customers = all
+        .iter()
+        .filter_map(|order| order.customer_id)
+        .collect::<std::collections::HashSet<_>>();
+    assert!(customers.len() < all.len() / 2, "customers come back");
+    db.close().await.unwrap();
+}
+
+fn options(orders: Option<u64>) -> Options {
+    Options {
+        password: Some("demo-password".into()),
+        orders,
+    }
+}
+
+async fn counts(db: &DatabaseConnection) -> Vec<u64> {
+    vec![
+        businesses::Entity::find().count(db).await.unwrap(),
+        users::Entity::find().count(db).await.unwrap(),
+        products::Entity::find().count(db).await.unwrap(),
+        groups::Entity::find().count(db).await.unwrap(),
+        drivers::Entity::find().count(db).await.unwrap(),
+        orders::Entity::find().count(db).await.unwrap(),
+        order_items::Entity::find().count(db).await.unwrap(),
+        customers::Entity::find().count(db).await.unwrap(),
+        deliveries::Entity::find().count(db).await.unwrap(),
+        inbound_messages::Entity::find().count(db).await.unwrap(),
+    ]
+}
