@@ -21,6 +21,15 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Print the version.
+    Version,
+    #[command(flatten)]
+    Task(Task),
+}
+
+/// The commands that need the configuration.
+#[derive(Debug, Subcommand)]
+enum Task {
     /// Serve the dashboard, the API and the WhatsApp workers.
     Serve {
         /// Do not apply pending migrations on start (readiness stays red until they are).
@@ -38,8 +47,6 @@ enum Command {
         #[arg(long)]
         orders: Option<u64>,
     },
-    /// Print the version.
-    Version,
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,11 +78,13 @@ enum MigrateAction {
 
 /// Exit codes: 0 success, 1 failure while running, 2 bad usage or configuration.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
-    if let Command::Version = cli.command {
-        println!("novi {}", env!("CARGO_PKG_VERSION"));
-        return ExitCode::SUCCESS;
-    }
+    let task = match Cli::parse().command {
+        Command::Version => {
+            println!("novi {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Command::Task(task) => task,
+    };
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -91,7 +100,7 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(dispatch(cli.command, config)) {
+    match runtime.block_on(dispatch(task, config)) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("novi: {error}");
@@ -102,9 +111,9 @@ pub fn run() -> ExitCode {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-async fn dispatch(command: Command, mut config: Config) -> Result<ExitCode, BoxError> {
-    match command {
-        Command::Serve { no_migrate } => {
+async fn dispatch(task: Task, mut config: Config) -> Result<ExitCode, BoxError> {
+    match task {
+        Task::Serve { no_migrate } => {
             config.auto_migrate &= !no_migrate;
             let addr = SocketAddr::from(([0, 0, 0, 0], config.port));
             let app = Application::build(&config, addr).await?;
@@ -116,7 +125,7 @@ async fn dispatch(command: Command, mut config: Config) -> Result<ExitCode, BoxE
             );
             app.run_until(shutdown_signal()).await?;
         }
-        Command::Migrate { action } => {
+        Task::Migrate { action } => {
             let db = db::connect(&config.database_url).await?;
             match action {
                 MigrateAction::Up { steps } => Migrator::up(&db, steps).await?,
@@ -137,13 +146,12 @@ async fn dispatch(command: Command, mut config: Config) -> Result<ExitCode, BoxE
                 }
             }
         }
-        Command::Seed { orders } => {
+        Task::Seed { orders } => {
             let db = db::connect(&config.database_url).await?;
             Migrator::up(&db, None).await?;
             let report = seed::run(&db, seed::Options::from_env(orders)).await?;
             println!("{report}");
         }
-        Command::Version => unreachable!("handled before the configuration is read"),
     }
     Ok(ExitCode::SUCCESS)
 }

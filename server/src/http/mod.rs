@@ -16,8 +16,9 @@ use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    trace::TraceLayer,
+    trace::{DefaultOnResponse, TraceLayer},
 };
+use tracing::Level;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -43,14 +44,16 @@ pub fn router(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(
-                    TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
-                        let request_id = request
-                            .headers()
-                            .get(&REQUEST_ID)
-                            .and_then(|id| id.to_str().ok())
-                            .unwrap_or_default();
-                        tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
-                    }),
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &axum::extract::Request| {
+                            let request_id = request
+                                .headers()
+                                .get(&REQUEST_ID)
+                                .and_then(|id| id.to_str().ok())
+                                .unwrap_or_default();
+                            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
+                        })
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(CompressionLayer::new()),
