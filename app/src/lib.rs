@@ -4,6 +4,7 @@
 pub mod api;
 mod app;
 pub mod dto;
+pub mod money;
 mod pages;
 
 pub use app::{App, shell};

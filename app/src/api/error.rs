@@ -44,8 +44,17 @@ impl FromServerFnError for AppError {
 impl From<crate::error::ServiceError> for AppError {
     fn from(error: crate::error::ServiceError) -> Self {
         use crate::error::ServiceError;
+        let message = error.to_string();
         match error {
-            // Details of a database failure stay in the server log, not in the browser.
+            ServiceError::NotFound(_) => Self::new("not_found", message),
+            ServiceError::Validation(fields) => Self {
+                fields,
+                ..Self::new("validation", "some fields need attention")
+            },
+            ServiceError::Conflict(_) => Self::new("conflict", message),
+            ServiceError::Unauthorized(_) => Self::new("unauthorized", message),
+            ServiceError::Forbidden(_) => Self::new("forbidden", message),
+            // Details of a server failure stay in the server log, not in the browser.
             ServiceError::Database(error) => {
                 tracing::error!(%error, "database error in a server function");
                 Self::new(

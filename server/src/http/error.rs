@@ -20,8 +20,18 @@ pub enum ApiError {
 
 impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, String) {
+        let message = self.to_string();
         match self {
             ApiError::RouteNotFound(path) => (StatusCode::NOT_FOUND, "not_found", format!("no API route at {path}")),
+            ApiError::Service(ServiceError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found", message),
+            ApiError::Service(ServiceError::Validation(_)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "some fields need attention".into(),
+            ),
+            ApiError::Service(ServiceError::Conflict(_)) => (StatusCode::CONFLICT, "conflict", message),
+            ApiError::Service(ServiceError::Unauthorized(_)) => (StatusCode::UNAUTHORIZED, "unauthorized", message),
+            ApiError::Service(ServiceError::Forbidden(_)) => (StatusCode::FORBIDDEN, "forbidden", message),
             ApiError::Service(ServiceError::Database(error)) => {
                 tracing::error!(%error, "database error");
                 (
@@ -45,7 +55,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.parts();
-        let fields: BTreeMap<String, String> = BTreeMap::new();
+        let fields = match self {
+            ApiError::Service(ServiceError::Validation(fields)) => fields,
+            _ => BTreeMap::new(),
+        };
         let body = json!({
             "success": false,
             "error": { "code": code, "message": message, "fields": fields },
