@@ -36,3 +36,28 @@ impl Default for BusinessSettings {
         }
     }
 }
+
+/// `POST /api/auth/register`. No `Debug`, so the password cannot end up in a log line.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Registration {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub business_name: String,
+}
+
+/// `POST /api/auth/login`.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// The signed-in user, as the login answer and the dashboard show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub email: String,
+    pub role: entity::enums::Role,
+    pub business_id: Option<i64>,
+}

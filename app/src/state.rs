@@ -4,12 +4,15 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
-use crate::api::AppError;
+use crate::{api::AppError, services::auth::TokenKeys};
 
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub leptos_options: LeptosOptions,
+    pub tokens: TokenKeys,
+    /// Session cookies carry `Secure` when Novi is reached over HTTPS.
+    pub secure_cookies: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -2,9 +2,10 @@
 
 use std::{future::Future, io, net::SocketAddr};
 
-use app::state::AppState;
+use app::{services::auth::TokenKeys, state::AppState};
 use leptos::config::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
+use rand::{Rng, distr::Alphanumeric};
 use sea_orm::DbErr;
 use tokio::net::TcpListener;
 
@@ -14,6 +15,8 @@ use crate::{config::Config, db, http, telemetry};
 pub enum StartError {
     #[error("database: {0}")]
     Database(#[from] DbErr),
+    #[error("JWT secret: {0}")]
+    Secret(io::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
 }
@@ -46,7 +49,12 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(local_addr)
             .build();
-        let state = AppState { db, leptos_options };
+        let state = AppState {
+            db,
+            leptos_options,
+            tokens: TokenKeys::new(jwt_secret(config)?.as_bytes()),
+            secure_cookies: config.public_url.starts_with("https://"),
+        };
         Ok(Self {
             listener,
             router: http::router(state.clone()),
@@ -68,6 +76,29 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await?;
         self.state.db.close().await.map_err(io::Error::other)
+    }
+}
+
+/// `JWT_SECRET`, or in development one generated on first start and kept in `data/jwt_secret`
+/// so sessions survive restarts. (Production refuses to start without `JWT_SECRET`.)
+fn jwt_secret(config: &Config) -> Result<String, StartError> {
+    if let Some(secret) = &config.jwt_secret {
+        return Ok(secret.expose().to_string());
+    }
+    let path = std::path::Path::new("data/jwt_secret");
+    match std::fs::read_to_string(path) {
+        Ok(secret) if secret.trim().len() >= 32 => Ok(secret.trim().to_string()),
+        _ => {
+            let secret: String = rand::rng()
+                .sample_iter(&Alphanumeric)
+                .take(48)
+                .map(char::from)
+                .collect();
+            std::fs::create_dir_all("data").map_err(StartError::Secret)?;
+            std::fs::write(path, &secret).map_err(StartError::Secret)?;
+            tracing::info!("generated a development JWT secret in data/jwt_secret");
+            Ok(secret)
+        }
     }
 }
 

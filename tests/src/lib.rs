@@ -125,6 +125,9 @@ impl Drop for TestDatabase {
     }
 }
 
+/// The secret the test servers sign with, so tests can forge tokens to prove they are refused.
+pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256-0123456789";
+
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
     pub address: SocketAddr,
@@ -153,6 +156,7 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         ("NOVI_ENV", "development".to_string()),
         ("DATABASE_URL", database.url.clone()),
         ("NOVI_SITE_ROOT", site_root().display().to_string()),
+        ("JWT_SECRET", TEST_JWT_SECRET.to_string()),
     ]);
     if let Some(auto_migrate) = options.auto_migrate {
         vars.insert("NOVI_AUTO_MIGRATE", auto_migrate.to_string());

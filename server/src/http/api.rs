@@ -3,10 +3,10 @@
 use app::state::AppState;
 use axum::{Router, extract::OriginalUri};
 
-use super::error::ApiError;
+use super::{auth, error::ApiError};
 
 pub fn router() -> Router<AppState> {
-    Router::new().fallback(unknown_route)
+    Router::new().nest("/auth", auth::router()).fallback(unknown_route)
 }
 
 async fn unknown_route(OriginalUri(uri): OriginalUri) -> ApiError {

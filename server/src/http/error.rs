@@ -14,6 +14,9 @@ use serde_json::json;
 pub enum ApiError {
     #[error("no such route: {0}")]
     RouteNotFound(String),
+    /// A body or query that could not be read at all.
+    #[error("{message}")]
+    BadRequest { status: StatusCode, message: String },
     #[error(transparent)]
     Service(#[from] ServiceError),
 }
@@ -23,6 +26,7 @@ impl ApiError {
         let message = self.to_string();
         match self {
             ApiError::RouteNotFound(path) => (StatusCode::NOT_FOUND, "not_found", format!("no API route at {path}")),
+            ApiError::BadRequest { status, message } => (*status, "bad_request", message.clone()),
             ApiError::Service(ServiceError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found", message),
             ApiError::Service(ServiceError::Validation(_)) => (
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -2,7 +2,9 @@
 //! server-rendered dashboard.
 
 mod api;
+mod auth;
 mod error;
+mod extract;
 mod health;
 mod metrics;
 

@@ -1,0 +1,78 @@
+//! `/api/auth`: register, login, logout, and who am I.
+
+use app::{
+    dto::{Credentials, Registration, UserSummary},
+    services::auth::{self, SESSION_HOURS},
+    state::AppState,
+};
+use axum::{
+    Json, Router,
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use entity::users;
+use sea_orm::EntityTrait;
+use serde_json::json;
+
+use super::{
+    error::ApiError,
+    extract::{ApiJson, Authenticated, ClientIp, SESSION_COOKIE},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/register", post(register))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/me", get(me))
+}
+
+async fn register(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<Registration>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let user = auth::register(&state.db, request).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "success": true, "message": "User registered successfully", "user_id": user.id })),
+    ))
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(credentials): ApiJson<Credentials>,
+) -> Result<Response, ApiError> {
+    let (token, user) = auth::login(&state.db, &state.tokens, &credentials.email, credentials.password, ip).await?;
+    let cookie = session_cookie(&token, SESSION_HOURS * 3600, state.secure_cookies);
+    let body = Json(json!({ "success": true, "token": token, "user": UserSummary::from(&user) }));
+    Ok(([(header::SET_COOKIE, cookie)], body).into_response())
+}
+
+async fn logout(State(state): State<AppState>) -> Response {
+    let cookie = session_cookie("", 0, state.secure_cookies);
+    ([(header::SET_COOKIE, cookie)], Json(json!({ "success": true }))).into_response()
+}
+
+async fn me(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let user = users::Entity::find_by_id(caller.user_id)
+        .one(&state.db)
+        .await
+        .map_err(app::error::ServiceError::from)?
+        .ok_or(app::error::ServiceError::NotFound("user"))?;
+    Ok(Json(json!({ "success": true, "user": UserSummary::from(&user) })))
+}
+
+/// The dashboard's session: HttpOnly so scripts cannot read it, SameSite=Lax against CSRF.
+fn session_cookie(token: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("a JWT and these attributes are valid header characters")
+}
