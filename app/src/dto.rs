@@ -61,3 +61,105 @@ pub struct UserSummary {
     pub role: entity::enums::Role,
     pub business_id: Option<i64>,
 }
+
+/// `GET /api/orders` filters, as query parameters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrderQuery {
+    /// Only platform admins may choose; everyone else always sees their own business.
+    pub business_id: Option<i64>,
+    pub status: Option<String>,
+    pub page: Option<u64>,
+    pub limit: Option<u64>,
+    /// `YYYY-MM-DD` (from the start of that UTC day) or an RFC 3339 instant.
+    pub date_from: Option<String>,
+    /// `YYYY-MM-DD` (to the end of that UTC day) or an RFC 3339 instant.
+    pub date_to: Option<String>,
+    /// Part of the customer's name or phone number.
+    pub q: Option<String>,
+    /// `created_at`, `total_amount`, `order_number` or `status`; a leading `-` sorts descending.
+    pub sort: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PricedOption {
+    pub name: String,
+    pub price: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderItemDto {
+    pub id: i64,
+    pub product_id: Option<i64>,
+    pub name: String,
+    pub variant: Option<String>,
+    pub modifiers: Vec<PricedOption>,
+    pub quantity: f64,
+    pub unit: Option<String>,
+    pub unit_price: f64,
+    pub line_total: f64,
+    pub notes: Option<String>,
+}
+
+/// An order as the API and the dashboard show it; amounts are decimals in `currency`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderDto {
+    pub id: i64,
+    pub business_id: i64,
+    pub order_number: i64,
+    pub status: entity::enums::OrderStatus,
+    pub source: entity::enums::OrderSource,
+    pub customer_name: Option<String>,
+    pub customer_phone: Option<String>,
+    pub delivery_address: Option<String>,
+    pub notes: Option<String>,
+    pub items: Vec<OrderItemDto>,
+    pub subtotal: f64,
+    pub delivery_fee: f64,
+    pub total_amount: f64,
+    pub currency: String,
+    pub confidence: Option<f64>,
+    /// When each step happened: `received`, `parsed`, `confirmed`, … → instant.
+    pub response_times: std::collections::BTreeMap<String, DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pagination {
+    pub page: u64,
+    pub limit: u64,
+    pub total: u64,
+    pub pages: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderPage {
+    pub orders: Vec<OrderDto>,
+    pub pagination: Pagination,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BusinessStats {
+    pub total_orders: u64,
+    /// Sum of every order that was not cancelled, as a decimal in the business's currency.
+    pub total_revenue: f64,
+    /// Distinct customers who ordered in the last 30 days.
+    pub active_customers: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BusinessDto {
+    pub id: i64,
+    pub name: String,
+    pub short_code: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub currency: String,
+    pub timezone: String,
+    pub is_active: bool,
+    pub settings: BusinessSettings,
+    pub stats: BusinessStats,
+    pub created_at: DateTime<Utc>,
+}

@@ -229,3 +229,62 @@ fn random_suffix() -> String {
         .map(|c| char::from(c).to_ascii_lowercase())
         .collect()
 }
+
+/// The password the demo users get in tests.
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+impl TestApp {
+    /// Seeds Pizza Palace with `orders` orders; its users sign in with `DEMO_PASSWORD`.
+    pub async fn seed_demo(&self, orders: u64) -> server::seed::Report {
+        let options = server::seed::Options {
+            password: Some(DEMO_PASSWORD.into()),
+            orders: Some(orders),
+        };
+        server::seed::run(&self.db, options).await.expect("demo data is seeded")
+    }
+
+    /// Signs in and returns the bearer token.
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        let response = self
+            .client
+            .post(self.url("/api/auth/login"))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(response.status(), 200, "login as {email}");
+        let body: serde_json::Value = response.json().await.expect("login answer");
+        body["token"].as_str().expect("token").to_string()
+    }
+
+    /// Registers a new business with its owner and returns the owner's token.
+    pub async fn register_owner(&self, email: &str, business_name: &str) -> String {
+        let response = self
+            .client
+            .post(self.url("/api/auth/register"))
+            .json(&serde_json::json!({
+                "username": email.split('@').next().unwrap_or("owner"),
+                "email": email,
+                "password": DEMO_PASSWORD,
+                "business_name": business_name,
+            }))
+            .send()
+            .await
+            .expect("register request");
+        assert_eq!(response.status(), 201, "register {email}");
+        self.token(email, DEMO_PASSWORD).await
+    }
+
+    /// GET with a bearer token, answering the status and the JSON body.
+    pub async fn get_json(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+}

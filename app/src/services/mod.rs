@@ -1,6 +1,9 @@
 //! Business logic over the database, shared by REST handlers and server functions.
 
+pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod businesses;
+pub mod orders;
 pub mod passwords;
 pub mod system;

@@ -3,10 +3,14 @@
 use app::state::AppState;
 use axum::{Router, extract::OriginalUri};
 
-use super::{auth, error::ApiError};
+use super::{auth, businesses, error::ApiError, orders};
 
 pub fn router() -> Router<AppState> {
-    Router::new().nest("/auth", auth::router()).fallback(unknown_route)
+    Router::new()
+        .nest("/auth", auth::router())
+        .nest("/orders", orders::router())
+        .nest("/businesses", businesses::router())
+        .fallback(unknown_route)
 }
 
 async fn unknown_route(OriginalUri(uri): OriginalUri) -> ApiError {

@@ -3,10 +3,12 @@
 
 mod api;
 mod auth;
+mod businesses;
 mod error;
 mod extract;
 mod health;
 mod metrics;
+mod orders;
 
 pub use error::ApiError;
 

@@ -1,0 +1,84 @@
+//! Who may do what, and which business a request is about.
+
+use entity::enums::Role;
+
+use crate::{error::ServiceError, services::auth::Caller};
+
+/// What a request wants to do, checked against the caller's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    ViewOrders,
+    ManageOrders,
+    ViewBusiness,
+    ManageSettings,
+    ManageCatalog,
+    ManageUsers,
+    Platform,
+}
+
+impl Caller {
+    pub fn may(&self, permission: Permission) -> bool {
+        use Permission::*;
+        match self.role {
+            Role::Admin => true,
+            Role::Owner => permission != Platform,
+            Role::Staff => matches!(permission, ViewOrders | ManageOrders | ViewBusiness),
+            Role::Driver => false,
+        }
+    }
+
+    pub fn require(&self, permission: Permission) -> Result<(), ServiceError> {
+        if self.may(permission) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden("your role may not do this"))
+        }
+    }
+
+    /// The business a request is about: a platform admin may name any (or none, for all);
+    /// anyone else always gets their own, whatever they asked for.
+    pub fn business_scope(&self, requested: Option<i64>) -> Option<i64> {
+        match self.role {
+            Role::Admin => requested,
+            _ => self.business_id,
+        }
+    }
+
+    /// Whether a row of `business_id` is visible to this caller. Rows that are not answer 404.
+    pub fn sees(&self, business_id: i64) -> bool {
+        self.role == Role::Admin || self.business_id == Some(business_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role) -> Caller {
+        Caller {
+            user_id: 1,
+            business_id: (role != Role::Admin).then_some(7),
+            role,
+        }
+    }
+
+    #[test]
+    fn roles_grant_what_their_job_needs() {
+        assert!(caller(Role::Owner).may(Permission::ManageSettings));
+        assert!(!caller(Role::Owner).may(Permission::Platform));
+        assert!(caller(Role::Staff).may(Permission::ManageOrders));
+        assert!(!caller(Role::Staff).may(Permission::ManageSettings));
+        assert!(!caller(Role::Staff).may(Permission::ManageCatalog));
+        assert!(!caller(Role::Staff).may(Permission::ManageUsers));
+        assert!(!caller(Role::Driver).may(Permission::ViewOrders));
+        assert!(caller(Role::Admin).may(Permission::Platform));
+    }
+
+    #[test]
+    fn only_admins_choose_the_business() {
+        assert_eq!(caller(Role::Staff).business_scope(Some(99)), Some(7));
+        assert_eq!(caller(Role::Admin).business_scope(Some(99)), Some(99));
+        assert!(!caller(Role::Owner).sees(99));
+        assert!(caller(Role::Admin).sees(99));
+    }
+}

@@ -1,0 +1,174 @@
+//! Reading orders over the REST API: filters, pagination, roles and tenant isolation.
+
+use novi_tests::{DEMO_PASSWORD, Engine, on_every_engine, spawn_app};
+use serde_json::Value;
+
+on_every_engine!(
+    the_order_list_pages_and_filters,
+    another_business_sees_nothing_of_pizza_palace,
+    roles_and_bad_filters_are_answered_clearly,
+    the_business_shows_its_settings_and_stats,
+);
+
+async fn the_order_list_pages_and_filters(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.seed_demo(120).await;
+    let token = app.token("staff@pizzapalace.example", DEMO_PASSWORD).await;
+
+    let (status, body) = app.get_json("/api/orders?limit=50", &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["success"], true);
+    assert_eq!(
+        body["pagination"],
+        serde_json::json!({"page": 1, "limit": 50, "total": 120, "pages": 3})
+    );
+    let orders = body["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), 50);
+    let created: Vec<&str> = orders.iter().map(|o| o["created_at"].as_str().unwrap()).collect();
+    assert!(created.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let first = &orders[0];
+    assert!(
+        first["items"].as_array().is_some_and(|items| !items.is_empty()),
+        "{first}"
+    );
+    assert!(first["total_amount"].is_f64(), "amounts are decimals: {first}");
+
+    let (_, last_page) = app.get_json("/api/orders?limit=50&page=3", &token).await;
+    assert_eq!(last_page["orders"].as_array().unwrap().len(), 20);
+    let ids = |body: &Value| {
+        body["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let (_, second_page) = app.get_json("/api/orders?limit=50&page=2", &token).await;
+    let mut all = [ids(&body), ids(&second_page), ids(&last_page)].concat();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), 120, "pages neither overlap nor skip");
+
+    let (_, delivered) = app.get_json("/api/orders?status=delivered&limit=100", &token).await;
+    assert!(
+        delivered["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["status"] == "delivered")
+    );
+    assert!(delivered["pagination"]["total"].as_u64().unwrap() > 0);
+
+    let (_, future) = app.get_json("/api/orders?date_from=2999-01-01", &token).await;
+    assert_eq!(future["pagination"]["total"], 0);
+    let (_, past) = app.get_json("/api/orders?date_to=2000-01-01", &token).await;
+    assert_eq!(past["pagination"]["total"], 0);
+
+    let name = first["customer_name"]
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_lowercase();
+    let (_, found) = app.get_json(&format!("/api/orders?q={name}&limit=100"), &token).await;
+    let matches = found["orders"].as_array().unwrap();
+    assert!(!matches.is_empty());
+    assert!(
+        matches
+            .iter()
+            .all(|o| o["customer_name"].as_str().unwrap().to_lowercase().contains(&name))
+    );
+    let (_, wildcard) = app.get_json("/api/orders?q=%25", &token).await;
+    assert_eq!(wildcard["pagination"]["total"], 0, "% is searched for literally");
+
+    let (_, by_total) = app.get_json("/api/orders?sort=total_amount&limit=100", &token).await;
+    let totals: Vec<f64> = by_total["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["total_amount"].as_f64().unwrap())
+        .collect();
+    assert!(totals.windows(2).all(|w| w[0] <= w[1]), "ascending by total");
+
+    let id = first["id"].as_i64().unwrap();
+    let (status, one) = app.get_json(&format!("/api/orders/{id}"), &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["order"]["id"], id);
+    assert_eq!(one["order"]["items"], first["items"]);
+    app.stop().await;
+}
+
+async fn another_business_sees_nothing_of_pizza_palace(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let report = app.seed_demo(30).await;
+    let pizza_owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
+    let (_, list) = app.get_json("/api/orders?limit=1", &pizza_owner).await;
+    let pizza_order = list["orders"][0]["id"].as_i64().unwrap();
+
+    let other = app.register_owner("owner@bakery.example", "Corner Bakery").await;
+    let (status, body) = app
+        .get_json(&format!("/api/orders?business_id={}", report.business_id), &other)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["pagination"]["total"], 0,
+        "business_id from a non-admin is ignored"
+    );
+
+    for path in [
+        format!("/api/orders/{pizza_order}"),
+        format!("/api/businesses/{}", report.business_id),
+    ] {
+        let (status, body) = app.get_json(&path, &other).await;
+        assert_eq!(status, 404, "{path}: {body}");
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+    let (status, _) = app.get_json("/api/orders/999999", &pizza_owner).await;
+    assert_eq!(status, 404, "a missing order looks the same as another tenant's");
+    app.stop().await;
+}
+
+async fn roles_and_bad_filters_are_answered_clearly(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.seed_demo(5).await;
+    let driver = app.token("driver@pizzapalace.example", DEMO_PASSWORD).await;
+    let (status, body) = app.get_json("/api/orders", &driver).await;
+    assert_eq!(status, 403, "drivers see deliveries, not the order board: {body}");
+    assert_eq!(body["error"]["code"], "forbidden");
+
+    let staff = app.token("staff@pizzapalace.example", DEMO_PASSWORD).await;
+    let (status, body) = app
+        .get_json("/api/orders?status=shipped&limit=1000&page=0&sort=price", &staff)
+        .await;
+    assert_eq!(status, 422);
+    for field in ["status", "limit", "page", "sort"] {
+        assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
+    }
+    let (status, _) = app.get_json("/api/orders?page=two", &staff).await;
+    assert_eq!(status, 422, "a page that is not a number");
+    let (status, body) = app.get_json("/api/orders/abc", &staff).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(app.get("/api/orders").await.status(), 401, "signed out");
+    app.stop().await;
+}
+
+async fn the_business_shows_its_settings_and_stats(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let report = app.seed_demo(200).await;
+    let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
+    let (status, body) = app
+        .get_json(&format!("/api/businesses/{}", report.business_id), &owner)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let business = &body["business"];
+    assert_eq!(business["short_code"], "PIZZA001");
+    assert_eq!(business["currency"], "USD");
+    assert_eq!(business["settings"]["delivery_fee"], 299);
+    assert_eq!(business["stats"]["total_orders"], 200);
+    let revenue = business["stats"]["total_revenue"].as_f64().unwrap();
+    assert!(revenue > 200.0 * 5.0, "{revenue}");
+    let active = business["stats"]["active_customers"].as_u64().unwrap();
+    assert!(active > 0 && active <= 40, "{active}");
+    app.stop().await;
+}
