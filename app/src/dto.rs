@@ -163,3 +163,54 @@ pub struct BusinessDto {
     pub stats: BusinessStats,
     pub created_at: DateTime<Utc>,
 }
+
+/// `POST /api/orders/:id/status`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: entity::enums::OrderStatus,
+}
+
+/// One line of a new order. `price` is needed only for items the catalog does not know.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewOrderItem {
+    pub name: String,
+    pub quantity: f64,
+    #[serde(default)]
+    pub price: Option<f64>,
+    #[serde(default)]
+    pub variant: Option<String>,
+    #[serde(default)]
+    pub modifiers: Vec<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// `POST /api/orders`: an order typed in by staff or sent by another system.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewOrder {
+    /// Ignored unless the caller is a platform admin.
+    #[serde(default)]
+    pub business_id: Option<i64>,
+    pub customer_name: Option<String>,
+    pub customer_phone: Option<String>,
+    pub items: Vec<NewOrderItem>,
+    /// What the client believes the order costs; it must match Novi's pricing.
+    pub total_amount: Option<f64>,
+    #[serde(default)]
+    pub delivery_fee: Option<f64>,
+    #[serde(default)]
+    pub delivery_address: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// `PATCH /api/orders/:id`: any of these; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct OrderChanges {
+    #[serde(default)]
+    pub items: Option<Vec<NewOrderItem>>,
+    #[serde(default)]
+    pub delivery_address: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}

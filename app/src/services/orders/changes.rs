@@ -1,0 +1,399 @@
+//! Creating orders, editing them, and moving them through their life cycle. Every change is
+//! audited in the same transaction as the change itself.
+
+use chrono::Utc;
+use entity::{
+    businesses, customers,
+    enums::{OrderSource, OrderStatus},
+    order_items, orders, products,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
+    sea_query::{Expr, Func},
+};
+use serde_json::{Value, json};
+
+use super::{
+    pricing::{self, PricedLine},
+    query,
+};
+use crate::{
+    dto::{NewOrder, OrderChanges, OrderDto},
+    error::{ServiceError, Validator},
+    money,
+    services::{
+        access::Permission,
+        audit::{self, AuditEntry},
+        auth::Caller,
+    },
+};
+
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    order: NewOrder,
+    source: OrderSource,
+    ip: Option<String>,
+) -> Result<OrderDto, ServiceError> {
+    caller.require(Permission::ManageOrders)?;
+    let business_id = caller
+        .business_scope(order.business_id)
+        .ok_or_else(|| ServiceError::field("business_id", "choose the business this order is for"))?;
+    let business = businesses::Entity::find_by_id(business_id)
+        .one(db)
+        .await?
+        .filter(|business| caller.sees(business.id))
+        .ok_or(ServiceError::NotFound("business"))?;
+
+    let name = clean(order.customer_name, 120, "customer_name");
+    let phone = clean(order.customer_phone, 32, "customer_phone");
+    let address = clean(order.delivery_address, 500, "delivery_address");
+    let notes = clean(order.notes, 1000, "notes");
+    let mut check = Validator::default();
+    for field in [&name, &phone, &address, &notes] {
+        if let Err((field, message)) = field {
+            check.check(false, field, message.clone());
+        }
+    }
+    let fee = order
+        .delivery_fee
+        .map(|fee| money::from_decimal(fee, &business.currency).filter(|fee| *fee >= 0));
+    check.check(!matches!(fee, Some(None)), "delivery_fee", "use an amount of 0 or more");
+    check.finish()?;
+    let (name, phone, address, notes) = (
+        name.unwrap_or_default(),
+        phone.unwrap_or_default(),
+        address.unwrap_or_default(),
+        notes.unwrap_or_default(),
+    );
+
+    let lines = pricing::price(&catalog(db, business.id).await?, &business.currency, &order.items)?;
+    let subtotal: i64 = lines.iter().map(|line| line.line_total).sum();
+    let delivery_fee = fee.flatten().unwrap_or(0);
+    let total = subtotal + delivery_fee;
+    if let Some(claimed) = order.total_amount
+        && money::from_decimal(claimed, &business.currency) != Some(total)
+    {
+        let computed = money::to_decimal(total, &business.currency);
+        return Err(ServiceError::field(
+            "total_amount",
+            format!(
+                "the items add up to {computed:.2} {}, not {claimed:.2}",
+                business.currency
+            ),
+        ));
+    }
+
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let customer_id = match &phone {
+        Some(phone) => Some(upsert_customer(&txn, business.id, phone, name.as_deref(), address.as_deref()).await?),
+        None => None,
+    };
+    let order_number = next_order_number(&txn, business.id).await?;
+    let created = orders::ActiveModel {
+        business_id: Set(business.id),
+        order_number: Set(order_number),
+        customer_id: Set(customer_id),
+        group_id: Set(None),
+        inbound_message_id: Set(None),
+        source: Set(source),
+        status: Set(OrderStatus::Pending),
+        customer_name: Set(name),
+        customer_phone: Set(phone),
+        delivery_address: Set(address),
+        notes: Set(notes),
+        subtotal: Set(subtotal),
+        delivery_fee: Set(delivery_fee),
+        total_amount: Set(total),
+        currency: Set(business.currency.clone()),
+        confidence: Set(None),
+        response_times: Set(json!({ "received": now.to_rfc3339() })),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    insert_lines(&txn, created.id, &lines).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            business_id: Some(business.id),
+            actor_user_id: Some(caller.user_id),
+            action: "order_created",
+            entity_type: "order",
+            entity_id: Some(created.id),
+            after: Some(snapshot(&created, &lines)),
+            ip,
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    query::get(db, caller, created.id).await
+}
+
+/// Replaces items, address or notes of an order that has not left the kitchen.
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i64,
+    changes: OrderChanges,
+    ip: Option<String>,
+) -> Result<OrderDto, ServiceError> {
+    caller.require(Permission::ManageOrders)?;
+    let txn = db.begin().await?;
+    let order = visible_order(&txn, caller, id).await?;
+    if !matches!(
+        order.status,
+        OrderStatus::Pending | OrderStatus::NeedsReview | OrderStatus::Confirmed | OrderStatus::Preparing
+    ) {
+        return Err(ServiceError::Conflict(format!(
+            "an order that is {} can no longer be edited",
+            order.status
+        )));
+    }
+    let address = clean(changes.delivery_address, 500, "delivery_address");
+    let notes = clean(changes.notes, 1000, "notes");
+    let mut check = Validator::default();
+    for field in [&address, &notes] {
+        if let Err((field, message)) = field {
+            check.check(false, field, message.clone());
+        }
+    }
+    check.finish()?;
+    let old_lines = order_items::Entity::find()
+        .filter(order_items::Column::OrderId.eq(order.id))
+        .all(&txn)
+        .await?;
+    let before = json!({
+        "delivery_address": order.delivery_address,
+        "notes": order.notes,
+        "total_amount": order.total_amount,
+        "items": old_lines.iter().map(stored_line).collect::<Vec<_>>(),
+    });
+
+    let mut active: orders::ActiveModel = order.clone().into();
+    if let Some(items) = &changes.items {
+        let lines = pricing::price(&catalog(&txn, order.business_id).await?, &order.currency, items)?;
+        let subtotal: i64 = lines.iter().map(|line| line.line_total).sum();
+        order_items::Entity::delete_many()
+            .filter(order_items::Column::OrderId.eq(order.id))
+            .exec(&txn)
+            .await?;
+        insert_lines(&txn, order.id, &lines).await?;
+        active.subtotal = Set(subtotal);
+        active.total_amount = Set(subtotal + order.delivery_fee);
+    }
+    if let Some(address) = address.unwrap_or_default() {
+        active.delivery_address = Set(Some(address));
+    }
+    if let Some(notes) = notes.unwrap_or_default() {
+        active.notes = Set(Some(notes));
+    }
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    let new_lines = order_items::Entity::find()
+        .filter(order_items::Column::OrderId.eq(order.id))
+        .all(&txn)
+        .await?;
+    let after = json!({
+        "delivery_address": updated.delivery_address,
+        "notes": updated.notes,
+        "total_amount": updated.total_amount,
+        "items": new_lines.iter().map(stored_line).collect::<Vec<_>>(),
+    });
+    audit::record(
+        &txn,
+        AuditEntry {
+            business_id: Some(order.business_id),
+            actor_user_id: Some(caller.user_id),
+            action: "order_updated",
+            entity_type: "order",
+            entity_id: Some(order.id),
+            before: Some(before),
+            after: Some(after),
+            ip,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    query::get(db, caller, id).await
+}
+
+/// Moves an order one allowed step (see `OrderStatus::can_become`) and stamps when it happened.
+pub async fn change_status(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i64,
+    next: OrderStatus,
+    ip: Option<String>,
+) -> Result<OrderDto, ServiceError> {
+    caller.require(Permission::ManageOrders)?;
+    let txn = db.begin().await?;
+    let order = visible_order(&txn, caller, id).await?;
+    if !order.status.can_become(next) {
+        return Err(ServiceError::Conflict(format!(
+            "an order that is {} cannot become {next}",
+            order.status
+        )));
+    }
+    let now = Utc::now();
+    let mut times = order.response_times.clone();
+    if let Value::Object(map) = &mut times {
+        map.insert(next.as_str().to_string(), json!(now.to_rfc3339()));
+    }
+    // Guarded by the status read above, so two people clicking at once cannot both win.
+    let result = orders::Entity::update_many()
+        .col_expr(orders::Column::Status, Expr::value(next.as_str()))
+        .col_expr(orders::Column::ResponseTimes, Expr::value(times))
+        .col_expr(orders::Column::UpdatedAt, Expr::value(now))
+        .filter(orders::Column::Id.eq(order.id))
+        .filter(orders::Column::Status.eq(order.status))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(ServiceError::Conflict(
+            "the order changed meanwhile; reload it and try again".into(),
+        ));
+    }
+    audit::record(
+        &txn,
+        AuditEntry {
+            business_id: Some(order.business_id),
+            actor_user_id: Some(caller.user_id),
+            action: "order_status",
+            entity_type: "order",
+            entity_id: Some(order.id),
+            before: Some(json!({ "status": order.status })),
+            after: Some(json!({ "status": next })),
+            ip,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    query::get(db, caller, id).await
+}
+
+async fn visible_order(txn: &DatabaseTransaction, caller: &Caller, id: i64) -> Result<orders::Model, ServiceError> {
+    orders::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .filter(|order| caller.sees(order.business_id))
+        .ok_or(ServiceError::NotFound("order"))
+}
+
+async fn catalog(db: &impl ConnectionTrait, business_id: i64) -> Result<Vec<products::Model>, ServiceError> {
+    Ok(products::Entity::find()
+        .filter(products::Column::BusinessId.eq(business_id))
+        .filter(products::Column::IsAvailable.eq(true))
+        .all(db)
+        .await?)
+}
+
+async fn insert_lines(txn: &DatabaseTransaction, order_id: i64, lines: &[PricedLine]) -> Result<(), ServiceError> {
+    let models = lines.iter().map(|line| order_items::ActiveModel {
+        order_id: Set(order_id),
+        product_id: Set(line.product_id),
+        name: Set(line.name.clone()),
+        variant: Set(line.variant.clone()),
+        modifiers: Set(line.modifiers.clone()),
+        quantity: Set(line.quantity),
+        unit: Set(None),
+        unit_price: Set(line.unit_price),
+        line_total: Set(line.line_total),
+        notes: Set(line.notes.clone()),
+        ..Default::default()
+    });
+    order_items::Entity::insert_many(models).exec(txn).await?;
+    Ok(())
+}
+
+async fn next_order_number(txn: &DatabaseTransaction, business_id: i64) -> Result<i64, ServiceError> {
+    let max: Option<Option<i64>> = orders::Entity::find()
+        .filter(orders::Column::BusinessId.eq(business_id))
+        .select_only()
+        .column_as(
+            Expr::from(Func::max(Expr::col(orders::Column::OrderNumber))),
+            "max_number",
+        )
+        .into_tuple()
+        .one(txn)
+        .await?;
+    Ok(max.flatten().unwrap_or(0) + 1)
+}
+
+async fn upsert_customer(
+    txn: &DatabaseTransaction,
+    business_id: i64,
+    phone: &str,
+    name: Option<&str>,
+    address: Option<&str>,
+) -> Result<i64, ServiceError> {
+    let now = Utc::now();
+    let existing = customers::Entity::find()
+        .filter(customers::Column::BusinessId.eq(business_id))
+        .filter(customers::Column::Phone.eq(phone))
+        .one(txn)
+        .await?;
+    let customer = match existing {
+        Some(customer) => {
+            let mut active: customers::ActiveModel = customer.clone().into();
+            if let Some(name) = name {
+                active.name = Set(Some(name.to_string()));
+            }
+            if let Some(address) = address {
+                active.default_address = Set(Some(address.to_string()));
+            }
+            active.last_order_at = Set(Some(now));
+            active.update(txn).await?
+        }
+        None => {
+            customers::ActiveModel {
+                business_id: Set(business_id),
+                phone: Set(phone.to_string()),
+                name: Set(name.map(str::to_string)),
+                default_address: Set(address.map(str::to_string)),
+                created_at: Set(now),
+                last_order_at: Set(Some(now)),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?
+        }
+    };
+    Ok(customer.id)
+}
+
+fn snapshot(order: &orders::Model, lines: &[PricedLine]) -> Value {
+    json!({
+        "order_number": order.order_number,
+        "status": order.status,
+        "customer_name": order.customer_name,
+        "customer_phone": order.customer_phone,
+        "delivery_address": order.delivery_address,
+        "total_amount": order.total_amount,
+        "items": lines.iter().map(|l| line_summary(&l.name, &l.variant, l.quantity, l.line_total)).collect::<Vec<_>>(),
+    })
+}
+
+/// What the audit log keeps of an order line.
+fn line_summary(name: &str, variant: &Option<String>, quantity: f64, line_total: i64) -> Value {
+    json!({ "name": name, "variant": variant, "quantity": quantity, "line_total": line_total })
+}
+
+fn stored_line(line: &order_items::Model) -> Value {
+    line_summary(&line.name, &line.variant, line.quantity, line.line_total)
+}
+
+type Cleaned = Result<Option<String>, (&'static str, String)>;
+
+/// Trims optional text; empty becomes absent, too long is an error for `field`.
+fn clean(value: Option<String>, max: usize, field: &'static str) -> Cleaned {
+    match value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+        Some(v) if v.chars().count() > max => Err((field, format!("use at most {max} characters"))),
+        other => Ok(other),
+    }
+}

@@ -1,0 +1,183 @@
+//! Prices order lines against a business's catalog: names and aliases find the product, the
+//! variant sets the price, modifiers add to it.
+
+use entity::products;
+use serde_json::{Value, json};
+
+use crate::{
+    dto::NewOrderItem,
+    error::{ServiceError, Validator},
+    money,
+};
+
+pub const MAX_LINES: usize = 100;
+const MAX_QUANTITY: f64 = 10_000.0;
+
+/// A line ready to store, in minor units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PricedLine {
+    pub product_id: Option<i64>,
+    pub name: String,
+    pub variant: Option<String>,
+    pub modifiers: Value,
+    pub quantity: f64,
+    pub unit_price: i64,
+    pub line_total: i64,
+    pub notes: Option<String>,
+}
+
+pub fn price(
+    catalog: &[products::Model],
+    currency: &str,
+    items: &[NewOrderItem],
+) -> Result<Vec<PricedLine>, ServiceError> {
+    let mut check = Validator::default();
+    check.check(!items.is_empty(), "items", "add at least one item");
+    check.check(
+        items.len() <= MAX_LINES,
+        "items",
+        format!("use at most {MAX_LINES} items"),
+    );
+    let mut lines = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let field = |name: &str| format!("items[{index}].{name}");
+        let name = item.name.trim();
+        check.check(
+            (1..=160).contains(&name.chars().count()),
+            &field("name"),
+            "use 1 to 160 characters",
+        );
+        let quantity_ok = item.quantity.is_finite() && item.quantity > 0.0 && item.quantity <= MAX_QUANTITY;
+        check.check(
+            quantity_ok,
+            &field("quantity"),
+            format!("use a quantity above 0 and up to {MAX_QUANTITY}"),
+        );
+        match find(catalog, name) {
+            Some(product) => match price_from_catalog(product, item) {
+                Ok((variant, modifiers, unit_price)) => lines.push(line(
+                    Some(product.id),
+                    &product.name,
+                    variant,
+                    modifiers,
+                    item,
+                    unit_price,
+                )),
+                Err((what, message)) => {
+                    check.check(false, &field(what), message);
+                }
+            },
+            None => {
+                let unit_price = item
+                    .price
+                    .filter(|p| *p >= 0.0)
+                    .and_then(|p| money::from_decimal(p, currency));
+                check.check(
+                    unit_price.is_some(),
+                    &field("price"),
+                    "not in the catalog: give its price",
+                );
+                if let Some(unit_price) = unit_price {
+                    lines.push(line(None, name, item.variant.clone(), json!([]), item, unit_price));
+                }
+            }
+        }
+    }
+    check.finish()?;
+    Ok(lines)
+}
+
+fn line(
+    product_id: Option<i64>,
+    name: &str,
+    variant: Option<String>,
+    modifiers: Value,
+    item: &NewOrderItem,
+    unit_price: i64,
+) -> PricedLine {
+    PricedLine {
+        product_id,
+        name: name.to_string(),
+        variant,
+        modifiers,
+        quantity: item.quantity,
+        unit_price,
+        line_total: (unit_price as f64 * item.quantity).round() as i64,
+        notes: item
+            .notes
+            .as_ref()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty()),
+    }
+}
+
+/// The product called `name`, by its name or one of its aliases, ignoring case.
+pub fn find<'a>(catalog: &'a [products::Model], name: &str) -> Option<&'a products::Model> {
+    let wanted = name.trim().to_lowercase();
+    catalog
+        .iter()
+        .find(|product| product.name.to_lowercase() == wanted)
+        .or_else(|| {
+            catalog.iter().find(|product| {
+                product
+                    .aliases
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .any(|a| a.to_lowercase() == wanted)
+            })
+        })
+}
+
+type Priced = (Option<String>, Value, i64);
+
+fn price_from_catalog(product: &products::Model, item: &NewOrderItem) -> Result<Priced, (&'static str, String)> {
+    let variants = options(&product.variants);
+    let (variant, base) = match (&item.variant, variants.first()) {
+        (Some(wanted), _) => {
+            let found = variants
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(wanted.trim()));
+            let names = variants
+                .iter()
+                .map(|(name, _)| name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            match found {
+                Some((name, price)) => (Some(name.clone()), *price),
+                None if variants.is_empty() => return Err(("variant", format!("{} has no variants", product.name))),
+                None => return Err(("variant", format!("{} comes as {names}", product.name))),
+            }
+        }
+        // Without a variant the first (usually the smallest) is meant.
+        (None, Some((name, price))) => (Some(name.clone()), *price),
+        (None, None) => (None, product.base_price),
+    };
+    let available = options(&product.modifiers);
+    let mut chosen = Vec::new();
+    let mut extra = 0;
+    for wanted in &item.modifiers {
+        match available
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(wanted.trim()))
+        {
+            Some((name, price)) => {
+                extra += price;
+                chosen.push(json!({"name": name, "price": price}));
+            }
+            None => return Err(("modifiers", format!("{} has no modifier `{wanted}`", product.name))),
+        }
+    }
+    Ok((variant, Value::Array(chosen), base + extra))
+}
+
+/// `[{"name", "price"}]` as pairs.
+fn options(value: &Value) -> Vec<(String, i64)> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| Some((entry.get("name")?.as_str()?.to_string(), entry.get("price")?.as_i64()?)))
+        .collect()
+}
