@@ -9,6 +9,8 @@ use crate::pages::{home::Home, not_found::NotFound};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -49,6 +51,26 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// Pages allow only their own scripts: the hydration script by its per-request nonce, and the
+/// bundle (which needs `wasm-unsafe-eval` to start WebAssembly) from this origin.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use axum::http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+    use leptos::nonce::use_nonce;
+
+    let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -1,15 +1,33 @@
 //! The REST API under `/api`. Each resource adds its own router here.
 
-use app::state::AppState;
-use axum::{Router, extract::OriginalUri};
+use std::time::Duration;
 
-use super::{auth, businesses, error::ApiError, orders};
+use app::state::AppState;
+use axum::{Router, extract::OriginalUri, middleware};
+
+use super::{
+    auth, businesses,
+    error::ApiError,
+    orders,
+    rate_limit::{self, RateLimiter},
+};
+
+/// Sign-in attempts per client IP per minute: plenty for people, little for password guessing.
+const AUTH_PER_MINUTE: u32 = 20;
+/// API calls per session per minute.
+const API_PER_MINUTE: u32 = 600;
 
 pub fn router() -> Router<AppState> {
+    let auth_limit = RateLimiter::new(AUTH_PER_MINUTE, Duration::from_secs(60));
+    let api_limit = RateLimiter::new(API_PER_MINUTE, Duration::from_secs(60));
     Router::new()
-        .nest("/auth", auth::router())
         .nest("/orders", orders::router())
         .nest("/businesses", businesses::router())
+        .route_layer(middleware::from_fn_with_state(api_limit, rate_limit::by_caller))
+        .nest(
+            "/auth",
+            auth::router().route_layer(middleware::from_fn_with_state(auth_limit, rate_limit::by_ip)),
+        )
         .fallback(unknown_route)
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use app::error::ServiceError;
 use axum::{
     Json,
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde_json::json;
@@ -17,6 +17,8 @@ pub enum ApiError {
     /// A body or query that could not be read at all.
     #[error("{message}")]
     BadRequest { status: StatusCode, message: String },
+    #[error("too many requests; try again in {} s", retry_after.as_secs().max(1))]
+    RateLimited { retry_after: std::time::Duration },
     #[error(transparent)]
     Service(#[from] ServiceError),
 }
@@ -27,6 +29,7 @@ impl ApiError {
         match self {
             ApiError::RouteNotFound(path) => (StatusCode::NOT_FOUND, "not_found", format!("no API route at {path}")),
             ApiError::BadRequest { status, message } => (*status, "bad_request", message.clone()),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", message),
             ApiError::Service(ServiceError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found", message),
             ApiError::Service(ServiceError::Validation(_)) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -59,6 +62,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.parts();
+        let retry_after = match &self {
+            ApiError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
+            _ => None,
+        };
         let fields = match self {
             ApiError::Service(ServiceError::Validation(fields)) => fields,
             _ => BTreeMap::new(),
@@ -67,6 +74,12 @@ impl IntoResponse for ApiError {
             "success": false,
             "error": { "code": code, "message": message, "fields": fields },
         });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }

@@ -9,12 +9,14 @@ mod extract;
 mod health;
 mod metrics;
 mod orders;
+mod rate_limit;
+mod security;
 
 pub use error::ApiError;
 
 use app::{App, shell, state::AppState};
 use axum::{Router, http::HeaderName, middleware, routing::get};
-use leptos::prelude::provide_context;
+use leptos::{nonce::provide_nonce, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::{
@@ -27,10 +29,17 @@ use tracing::Level;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
+    security::with_headers(routes(state))
+}
+
+fn routes(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_nonce();
+        }
     };
 
     Router::new()
