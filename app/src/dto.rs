@@ -159,7 +159,7 @@ pub struct BusinessDto {
     pub currency: String,
     pub timezone: String,
     pub is_active: bool,
-    pub settings: BusinessSettings,
+    pub settings: SettingsDto,
     pub stats: BusinessStats,
     pub created_at: DateTime<Utc>,
 }
@@ -213,4 +213,104 @@ pub struct OrderChanges {
     pub delivery_address: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+}
+
+/// A business's settings as the API shows them: amounts as decimals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsDto {
+    pub auto_confirm: bool,
+    pub delivery_fee: f64,
+    pub confidence_threshold: f64,
+    pub whatsapp_enabled: bool,
+}
+
+/// `PATCH /api/businesses/:id`: any of these; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BusinessChanges {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub currency: Option<String>,
+    pub timezone: Option<String>,
+    pub auto_confirm: Option<bool>,
+    pub delivery_fee: Option<f64>,
+    pub confidence_threshold: Option<f64>,
+    pub whatsapp_enabled: Option<bool>,
+}
+
+/// A product's variant or modifier with its price as a decimal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionDto {
+    pub name: String,
+    pub price: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductDto {
+    pub id: i64,
+    pub name: String,
+    pub category: Option<String>,
+    pub description: Option<String>,
+    pub price: f64,
+    pub variants: Vec<OptionDto>,
+    pub modifiers: Vec<OptionDto>,
+    pub aliases: Vec<String>,
+    pub is_available: bool,
+    pub sort_order: i32,
+}
+
+/// `POST /api/products` (all required but `name` and `price` default) and `PATCH` (all optional).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProductInput {
+    pub name: Option<String>,
+    pub category: Option<String>,
+    pub description: Option<String>,
+    pub price: Option<f64>,
+    pub variants: Option<Vec<OptionDto>>,
+    pub modifiers: Option<Vec<OptionDto>>,
+    pub aliases: Option<Vec<String>>,
+    pub is_available: Option<bool>,
+    pub sort_order: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupDto {
+    pub id: i64,
+    pub whatsapp_group_id: String,
+    pub name: String,
+    pub kind: entity::enums::GroupKind,
+    pub is_active: bool,
+}
+
+/// `POST /api/groups` and `PATCH /api/groups/:id`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GroupInput {
+    pub whatsapp_group_id: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<entity::enums::GroupKind>,
+    pub is_active: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriverDto {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub vehicle_info: Option<String>,
+    pub is_active: bool,
+    pub user_id: Option<i64>,
+}
+
+/// `POST /api/drivers` and `PATCH /api/drivers/:id`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DriverInput {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub vehicle_info: Option<String>,
+    pub is_active: Option<bool>,
 }

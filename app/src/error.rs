@@ -43,6 +43,21 @@ impl Validator {
         self
     }
 
+    /// Trims optional text, treating empty as absent; records an error past `max` characters.
+    pub fn text(&mut self, field: &str, value: Option<String>, max: usize) -> Option<String> {
+        let value = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let fits = value.as_ref().is_none_or(|v| v.chars().count() <= max);
+        self.check(fits, field, format!("use at most {max} characters"));
+        value.filter(|_| fits)
+    }
+
+    /// Like `text`, but the field must be there.
+    pub fn required(&mut self, field: &str, value: Option<String>, max: usize) -> String {
+        let present = value.as_ref().is_some_and(|v| !v.trim().is_empty());
+        self.check(present, field, "this field is required");
+        self.text(field, value, max).unwrap_or_default()
+    }
+
     pub fn finish(self) -> Result<(), ServiceError> {
         if self.0.is_empty() {
             Ok(())
@@ -55,5 +70,13 @@ impl Validator {
 impl ServiceError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         ServiceError::Validation(BTreeMap::from([(field.to_string(), message.into())]))
+    }
+
+    /// A unique constraint's violation becomes a conflict that says `message`.
+    pub fn unique(error: DbErr, message: &str) -> Self {
+        match error.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ServiceError::Conflict(message.to_string()),
+            _ => ServiceError::Database(error),
+        }
     }
 }

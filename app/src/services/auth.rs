@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use entity::{businesses, enums::Role, users};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set,
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
@@ -334,12 +334,7 @@ async fn free_short_code(db: &DatabaseConnection, name: &str) -> Result<String, 
 }
 
 fn conflict_on_unique(error: DbErr) -> ServiceError {
-    match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            ServiceError::Conflict("an account with this email already exists".into())
-        }
-        _ => ServiceError::Database(error),
-    }
+    ServiceError::unique(error, "an account with this email already exists")
 }
 
 #[cfg(test)]

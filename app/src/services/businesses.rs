@@ -3,27 +3,145 @@
 use chrono::{Duration, Utc};
 use entity::{businesses, enums::OrderStatus, orders};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
     sea_query::{Expr, ExprTrait, Func},
 };
+use serde_json::json;
 
 use crate::{
-    dto::{BusinessDto, BusinessSettings, BusinessStats},
-    error::ServiceError,
+    dto::{BusinessChanges, BusinessDto, BusinessSettings, BusinessStats, SettingsDto},
+    error::{ServiceError, Validator},
     money,
-    services::{access::Permission, auth::Caller},
+    services::{
+        access::Permission,
+        audit::{self, AuditEntry},
+        auth::Caller,
+    },
 };
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<BusinessDto, ServiceError> {
     caller.require(Permission::ViewBusiness)?;
-    let business = businesses::Entity::find_by_id(id)
+    let business = visible(db, caller, id).await?;
+    let stats = stats(db, &business).await?;
+    Ok(to_dto(business, stats))
+}
+
+/// Changes profile and settings (owners and admins), audited with the values before and after.
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i64,
+    changes: BusinessChanges,
+    ip: Option<String>,
+) -> Result<BusinessDto, ServiceError> {
+    caller.require(Permission::ManageSettings)?;
+    let business = visible(db, caller, id).await?;
+    let mut settings = settings(&business);
+    let mut check = Validator::default();
+    let name = check.text("name", changes.name, 120);
+    check.check(
+        name.as_ref().is_none_or(|n| n.chars().count() >= 2),
+        "name",
+        "use 2 to 120 characters",
+    );
+    let phone = check.text("phone", changes.phone, 32);
+    let email = check.text("email", changes.email, 254);
+    let address = check.text("address", changes.address, 500);
+    let currency = check.text("currency", changes.currency, 3);
+    check.check(
+        currency.as_deref().is_none_or(money::is_currency_code),
+        "currency",
+        "use an ISO 4217 code such as USD",
+    );
+    let timezone = check.text("timezone", changes.timezone, 64);
+    check.check(
+        timezone.as_deref().is_none_or(is_timezone_name),
+        "timezone",
+        "use a name such as America/Sao_Paulo or UTC",
+    );
+    let currency_of_fee = currency.clone().unwrap_or_else(|| business.currency.clone());
+    if let Some(fee) = changes.delivery_fee {
+        let minor = money::from_decimal(fee, &currency_of_fee).filter(|fee| *fee >= 0);
+        check.check(minor.is_some(), "delivery_fee", "use an amount of 0 or more");
+        settings.delivery_fee = minor.unwrap_or_default();
+    }
+    if let Some(threshold) = changes.confidence_threshold {
+        check.check(
+            (0.0..=1.0).contains(&threshold),
+            "confidence_threshold",
+            "use a number from 0 to 1",
+        );
+        settings.confidence_threshold = threshold;
+    }
+    check.finish()?;
+    if let Some(auto_confirm) = changes.auto_confirm {
+        settings.auto_confirm = auto_confirm;
+    }
+    if let Some(enabled) = changes.whatsapp_enabled {
+        settings.whatsapp_enabled = enabled;
+    }
+
+    let before = audit_view(&business);
+    let mut active: businesses::ActiveModel = business.clone().into();
+    if let Some(name) = name {
+        active.name = Set(name);
+    }
+    if phone.is_some() {
+        active.phone = Set(phone);
+    }
+    if email.is_some() {
+        active.email = Set(email);
+    }
+    if address.is_some() {
+        active.address = Set(address);
+    }
+    if let Some(currency) = currency {
+        active.currency = Set(currency);
+    }
+    if let Some(timezone) = timezone {
+        active.timezone = Set(timezone);
+    }
+    active.settings = Set(serde_json::to_value(&settings).map_err(|e| ServiceError::Internal(e.to_string()))?);
+    active.updated_at = Set(Utc::now());
+    let txn = db.begin().await?;
+    let updated = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            business_id: Some(updated.id),
+            actor_user_id: Some(caller.user_id),
+            action: "settings_changed",
+            entity_type: "business",
+            entity_id: Some(updated.id),
+            before: Some(before),
+            after: Some(audit_view(&updated)),
+            ip,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    let stats = stats(db, &updated).await?;
+    Ok(to_dto(updated, stats))
+}
+
+async fn visible(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<businesses::Model, ServiceError> {
+    businesses::Entity::find_by_id(id)
         .one(db)
         .await?
         .filter(|business| caller.sees(business.id))
-        .ok_or(ServiceError::NotFound("business"))?;
-    let stats = stats(db, &business).await?;
+        .ok_or(ServiceError::NotFound("business"))
+}
+
+fn to_dto(business: businesses::Model, stats: BusinessStats) -> BusinessDto {
     let settings = settings(&business);
-    Ok(BusinessDto {
+    BusinessDto {
+        settings: SettingsDto {
+            auto_confirm: settings.auto_confirm,
+            delivery_fee: money::to_decimal(settings.delivery_fee, &business.currency),
+            confidence_threshold: settings.confidence_threshold,
+            whatsapp_enabled: settings.whatsapp_enabled,
+        },
         id: business.id,
         name: business.name,
         short_code: business.short_code,
@@ -33,10 +151,30 @@ pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<Bu
         currency: business.currency,
         timezone: business.timezone,
         is_active: business.is_active,
-        settings,
         stats,
         created_at: business.created_at,
+    }
+}
+
+fn audit_view(business: &businesses::Model) -> serde_json::Value {
+    json!({
+        "name": business.name,
+        "phone": business.phone,
+        "email": business.email,
+        "address": business.address,
+        "currency": business.currency,
+        "timezone": business.timezone,
+        "settings": business.settings,
     })
+}
+
+/// `Area/City` names of the tz database, or `UTC`.
+fn is_timezone_name(name: &str) -> bool {
+    name == "UTC"
+        || (name.contains('/')
+            && !name.starts_with('/')
+            && !name.ends_with('/')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c)))
 }
 
 async fn stats(db: &DatabaseConnection, business: &businesses::Model) -> Result<BusinessStats, ServiceError> {

@@ -6,4 +6,5 @@ pub mod auth;
 pub mod businesses;
 pub mod orders;
 pub mod passwords;
+pub mod products;
 pub mod system;

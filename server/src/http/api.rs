@@ -8,7 +8,7 @@ use axum::{Router, extract::OriginalUri, middleware};
 use super::{
     auth, businesses,
     error::ApiError,
-    orders,
+    orders, products,
     rate_limit::{self, RateLimiter},
 };
 
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .nest("/orders", orders::router())
         .nest("/businesses", businesses::router())
+        .nest("/products", products::router())
         .route_layer(middleware::from_fn_with_state(api_limit, rate_limit::by_caller))
         .nest(
             "/auth",

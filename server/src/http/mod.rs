@@ -9,6 +9,7 @@ mod extract;
 mod health;
 mod metrics;
 mod orders;
+mod products;
 mod rate_limit;
 mod security;
 

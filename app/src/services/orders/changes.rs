@@ -46,27 +46,16 @@ pub async fn create(
         .filter(|business| caller.sees(business.id))
         .ok_or(ServiceError::NotFound("business"))?;
 
-    let name = clean(order.customer_name, 120, "customer_name");
-    let phone = clean(order.customer_phone, 32, "customer_phone");
-    let address = clean(order.delivery_address, 500, "delivery_address");
-    let notes = clean(order.notes, 1000, "notes");
     let mut check = Validator::default();
-    for field in [&name, &phone, &address, &notes] {
-        if let Err((field, message)) = field {
-            check.check(false, field, message.clone());
-        }
-    }
+    let name = check.text("customer_name", order.customer_name, 120);
+    let phone = check.text("customer_phone", order.customer_phone, 32);
+    let address = check.text("delivery_address", order.delivery_address, 500);
+    let notes = check.text("notes", order.notes, 1000);
     let fee = order
         .delivery_fee
         .map(|fee| money::from_decimal(fee, &business.currency).filter(|fee| *fee >= 0));
     check.check(!matches!(fee, Some(None)), "delivery_fee", "use an amount of 0 or more");
     check.finish()?;
-    let (name, phone, address, notes) = (
-        name.unwrap_or_default(),
-        phone.unwrap_or_default(),
-        address.unwrap_or_default(),
-        notes.unwrap_or_default(),
-    );
 
     let lines = pricing::price(&catalog(db, business.id).await?, &business.currency, &order.items)?;
     let subtotal: i64 = lines.iter().map(|line| line.line_total).sum();
@@ -155,14 +144,9 @@ pub async fn update(
             order.status
         )));
     }
-    let address = clean(changes.delivery_address, 500, "delivery_address");
-    let notes = clean(changes.notes, 1000, "notes");
     let mut check = Validator::default();
-    for field in [&address, &notes] {
-        if let Err((field, message)) = field {
-            check.check(false, field, message.clone());
-        }
-    }
+    let address = check.text("delivery_address", changes.delivery_address, 500);
+    let notes = check.text("notes", changes.notes, 1000);
     check.finish()?;
     let old_lines = order_items::Entity::find()
         .filter(order_items::Column::OrderId.eq(order.id))
@@ -187,10 +171,10 @@ pub async fn update(
         active.subtotal = Set(subtotal);
         active.total_amount = Set(subtotal + order.delivery_fee);
     }
-    if let Some(address) = address.unwrap_or_default() {
+    if let Some(address) = address {
         active.delivery_address = Set(Some(address));
     }
-    if let Some(notes) = notes.unwrap_or_default() {
+    if let Some(notes) = notes {
         active.notes = Set(Some(notes));
     }
     active.updated_at = Set(Utc::now());
@@ -386,14 +370,4 @@ fn line_summary(name: &str, variant: &Option<String>, quantity: f64, line_total:
 
 fn stored_line(line: &order_items::Model) -> Value {
     line_summary(&line.name, &line.variant, line.quantity, line.line_total)
-}
-
-type Cleaned = Result<Option<String>, (&'static str, String)>;
-
-/// Trims optional text; empty becomes absent, too long is an error for `field`.
-fn clean(value: Option<String>, max: usize, field: &'static str) -> Cleaned {
-    match value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
-        Some(v) if v.chars().count() > max => Err((field, format!("use at most {max} characters"))),
-        other => Ok(other),
-    }
 }
