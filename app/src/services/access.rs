@@ -44,6 +44,13 @@ impl Caller {
         }
     }
 
+    /// The caller's own business, for resources that only exist within one.
+    pub fn own_business(&self) -> Result<i64, ServiceError> {
+        self.business_id.ok_or(ServiceError::Forbidden(
+            "this belongs to a business; sign in as one of its users",
+        ))
+    }
+
     /// Whether a row of `business_id` is visible to this caller. Rows that are not answer 404.
     pub fn sees(&self, business_id: i64) -> bool {
         self.role == Role::Admin || self.business_id == Some(business_id)

@@ -4,6 +4,8 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod businesses;
+pub mod drivers;
+pub mod groups;
 pub mod orders;
 pub mod passwords;
 pub mod products;

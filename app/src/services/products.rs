@@ -23,7 +23,7 @@ const TAKEN: &str = "a product with this name is already in the catalog";
 
 pub async fn list(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<ProductDto>, ServiceError> {
     caller.require(Permission::ViewBusiness)?;
-    let (business_id, currency) = own_business(db, caller).await?;
+    let (business_id, currency) = own_business_currency(db, caller).await?;
     let rows = products::Entity::find()
         .filter(products::Column::BusinessId.eq(business_id))
         .order_by_asc(products::Column::SortOrder)
@@ -46,7 +46,7 @@ pub async fn create(
     ip: Option<String>,
 ) -> Result<ProductDto, ServiceError> {
     caller.require(Permission::ManageCatalog)?;
-    let (business_id, currency) = own_business(db, caller).await?;
+    let (business_id, currency) = own_business_currency(db, caller).await?;
     let mut check = Validator::default();
     let name = check.required("name", input.name, 120);
     check.check(input.price.is_some(), "price", "this field is required");
@@ -224,11 +224,8 @@ impl Fields {
     }
 }
 
-async fn own_business(db: &DatabaseConnection, caller: &Caller) -> Result<(i64, String), ServiceError> {
-    let business_id = caller
-        .business_scope(None)
-        .ok_or_else(|| ServiceError::Forbidden("the catalog belongs to a business; sign in as one of its users"))?;
-    let business = entity::businesses::Entity::find_by_id(business_id)
+async fn own_business_currency(db: &DatabaseConnection, caller: &Caller) -> Result<(i64, String), ServiceError> {
+    let business = entity::businesses::Entity::find_by_id(caller.own_business()?)
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("business"))?;

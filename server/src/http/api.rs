@@ -6,9 +6,9 @@ use app::state::AppState;
 use axum::{Router, extract::OriginalUri, middleware};
 
 use super::{
-    auth, businesses,
+    auth, businesses, drivers,
     error::ApiError,
-    orders, products,
+    groups, orders, products,
     rate_limit::{self, RateLimiter},
 };
 
@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .nest("/orders", orders::router())
         .nest("/businesses", businesses::router())
         .nest("/products", products::router())
+        .nest("/groups", groups::router())
+        .nest("/drivers", drivers::router())
         .route_layer(middleware::from_fn_with_state(api_limit, rate_limit::by_caller))
         .nest(
             "/auth",

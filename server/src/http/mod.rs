@@ -4,8 +4,10 @@
 mod api;
 mod auth;
 mod businesses;
+mod drivers;
 mod error;
 mod extract;
+mod groups;
 mod health;
 mod metrics;
 mod orders;

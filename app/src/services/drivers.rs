@@ -1,0 +1,120 @@
+//! A business's delivery drivers.
+
+use chrono::Utc;
+use entity::drivers;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::{
+    dto::{DriverDto, DriverInput},
+    error::{ServiceError, Validator},
+    services::{access::Permission, auth::Caller},
+};
+
+pub async fn list(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<DriverDto>, ServiceError> {
+    caller.require(Permission::ViewBusiness)?;
+    let rows = drivers::Entity::find()
+        .filter(drivers::Column::BusinessId.eq(caller.own_business()?))
+        .order_by_asc(drivers::Column::Name)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(to_dto).collect())
+}
+
+pub async fn create(db: &DatabaseConnection, caller: &Caller, input: DriverInput) -> Result<DriverDto, ServiceError> {
+    caller.require(Permission::ManageUsers)?;
+    let business_id = caller.own_business()?;
+    let mut check = Validator::default();
+    let name = check.required("name", input.name, 120);
+    let phone = check.required("phone", input.phone, 32);
+    check.check(
+        phone.is_empty() || is_phone(&phone),
+        "phone",
+        "use digits, optionally starting with +",
+    );
+    let vehicle = check.text("vehicle_info", input.vehicle_info, 120);
+    check.finish()?;
+    let driver = drivers::ActiveModel {
+        business_id: Set(business_id),
+        user_id: Set(None),
+        name: Set(name),
+        phone: Set(phone),
+        vehicle_info: Set(vehicle),
+        is_active: Set(input.is_active.unwrap_or(true)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(to_dto(driver))
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i64,
+    input: DriverInput,
+) -> Result<DriverDto, ServiceError> {
+    caller.require(Permission::ManageUsers)?;
+    let driver = visible(db, caller, id).await?;
+    let mut check = Validator::default();
+    let name = check.text("name", input.name, 120);
+    let phone = check.text("phone", input.phone, 32);
+    check.check(
+        phone.as_deref().is_none_or(is_phone),
+        "phone",
+        "use digits, optionally starting with +",
+    );
+    let vehicle = check.text("vehicle_info", input.vehicle_info, 120);
+    check.finish()?;
+    let mut active: drivers::ActiveModel = driver.into();
+    if let Some(name) = name {
+        active.name = Set(name);
+    }
+    if let Some(phone) = phone {
+        active.phone = Set(phone);
+    }
+    if vehicle.is_some() {
+        active.vehicle_info = Set(vehicle);
+    }
+    if let Some(is_active) = input.is_active {
+        active.is_active = Set(is_active);
+    }
+    Ok(to_dto(active.update(db).await?))
+}
+
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<(), ServiceError> {
+    caller.require(Permission::ManageUsers)?;
+    visible(db, caller, id).await?.delete(db).await?;
+    Ok(())
+}
+
+async fn visible(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<drivers::Model, ServiceError> {
+    drivers::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|driver| caller.sees(driver.business_id))
+        .ok_or(ServiceError::NotFound("driver"))
+}
+
+/// An international or local number: digits with an optional leading `+`, spaces and dashes.
+pub fn is_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .trim_start_matches('+')
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ' ' || c == '-');
+    allowed && (6..=20).contains(&digits)
+}
+
+fn to_dto(driver: drivers::Model) -> DriverDto {
+    DriverDto {
+        id: driver.id,
+        name: driver.name,
+        phone: driver.phone,
+        vehicle_info: driver.vehicle_info,
+        is_active: driver.is_active,
+        user_id: driver.user_id,
+    }
+}
