@@ -62,3 +62,33 @@ async fn sign_in_attempts_are_rate_limited(engine: Engine) {
     assert_eq!(app.get("/healthz").await.status(), 200, "other routes are not limited");
     app.stop().await;
 }
+
+mod http_errors {
+    use novi_tests::{Engine, spawn_app};
+    use serde_json::Value;
+
+    #[tokio::test]
+    async fn wrong_methods_and_huge_bodies_get_json_errors() {
+        let app = spawn_app(Engine::Sqlite).await;
+        let response = app.client.delete(app.url("/api/auth/login")).send().await.unwrap();
+        assert_eq!(response.status(), 405);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "method_not_allowed");
+
+        let huge = format!(
+            "{{\"email\": \"{}\", \"password\": \"x\"}}",
+            "a".repeat(2 * 1024 * 1024)
+        );
+        let response = app
+            .client
+            .post(app.url("/api/auth/login"))
+            .header("content-type", "application/json")
+            .body(huge)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 413);
+        assert_eq!(response.json::<Value>().await.unwrap()["success"], false);
+        app.stop().await;
+    }
+}

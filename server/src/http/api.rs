@@ -3,7 +3,12 @@
 use std::time::Duration;
 
 use app::state::AppState;
-use axum::{Router, extract::OriginalUri, middleware};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, OriginalUri},
+    http::Method,
+    middleware,
+};
 
 use super::{
     auth, businesses, drivers,
@@ -14,6 +19,8 @@ use super::{
 
 /// Sign-in attempts per client IP per minute: plenty for people, little for password guessing.
 const AUTH_PER_MINUTE: u32 = 20;
+/// JSON bodies are small; uploads have their own, larger limit (`MAX_FILE_SIZE`).
+const MAX_JSON_BODY: usize = 1024 * 1024;
 /// API calls per session per minute.
 const API_PER_MINUTE: u32 = 600;
 
@@ -32,8 +39,17 @@ pub fn router() -> Router<AppState> {
             auth::router().route_layer(middleware::from_fn_with_state(auth_limit, rate_limit::by_ip)),
         )
         .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
 }
 
 async fn unknown_route(OriginalUri(uri): OriginalUri) -> ApiError {
     ApiError::RouteNotFound(uri.path().to_string())
+}
+
+async fn wrong_method(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::MethodNotAllowed {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+    }
 }

@@ -14,6 +14,8 @@ use serde_json::json;
 pub enum ApiError {
     #[error("no such route: {0}")]
     RouteNotFound(String),
+    #[error("{path} does not take {method}")]
+    MethodNotAllowed { method: String, path: String },
     /// A body or query that could not be read at all.
     #[error("{message}")]
     BadRequest { status: StatusCode, message: String },
@@ -28,6 +30,7 @@ impl ApiError {
         let message = self.to_string();
         match self {
             ApiError::RouteNotFound(path) => (StatusCode::NOT_FOUND, "not_found", format!("no API route at {path}")),
+            ApiError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message),
             ApiError::BadRequest { status, message } => (*status, "bad_request", message.clone()),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", message),
             ApiError::Service(ServiceError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found", message),
