@@ -314,3 +314,50 @@ pub struct DriverInput {
     pub vehicle_info: Option<String>,
     pub is_active: Option<bool>,
 }
+
+/// A user as owners and admins see them in lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDto {
+    pub id: i64,
+    pub business_id: Option<i64>,
+    pub username: String,
+    pub email: String,
+    pub role: entity::enums::Role,
+    pub is_active: bool,
+    pub must_change_password: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/users`: an owner invites staff or a driver.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Invitation {
+    pub email: String,
+    pub username: String,
+    pub role: entity::enums::Role,
+}
+
+/// The answer to an invitation: the new user and the one-time password to hand over. It is
+/// shown once and must be changed at the first sign-in.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Invited {
+    pub user: UserDto,
+    pub one_time_password: String,
+}
+
+/// `POST /api/auth/password`.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// A business in the platform admin's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BusinessSummary {
+    pub id: i64,
+    pub name: String,
+    pub short_code: String,
+    pub is_active: bool,
+    pub created_at: DateTime<Utc>,
+}

@@ -164,7 +164,7 @@ async fn the_business_shows_its_settings_and_stats(engine: Engine) {
     let business = &body["business"];
     assert_eq!(business["short_code"], "PIZZA001");
     assert_eq!(business["currency"], "USD");
-    assert_eq!(business["settings"]["delivery_fee"], 299);
+    assert_eq!(business["settings"]["delivery_fee"], 2.99, "amounts are decimals");
     assert_eq!(business["stats"]["total_orders"], 200);
     let revenue = business["stats"]["total_revenue"].as_f64().unwrap();
     assert!(revenue > 200.0 * 5.0, "{revenue}");

@@ -19,10 +19,10 @@ async fn seeding_twice_creates_the_demo_once(engine: Engine) {
 
     let first = seed::run(&db, options(None)).await.unwrap();
     assert!(first.business_created);
-    assert_eq!(first.users_created.len(), 3);
+    assert_eq!(first.users_created.len(), 4);
     assert_eq!(first.generated_password, None, "the given password is used");
     let before = counts(&db).await;
-    assert_eq!(before[..6], [1, 3, 26, 2, 3, 3_600]);
+    assert_eq!(before[..6], [1, 4, 26, 2, 3, 3_600]);
 
     let second = seed::run(&db, options(None)).await.unwrap();
     assert!(!second.business_created);

@@ -45,7 +45,7 @@ impl From<crate::error::ServiceError> for AppError {
     fn from(error: crate::error::ServiceError) -> Self {
         use crate::error::ServiceError;
         let message = error.to_string();
-        match error {
+        let app_error = match error {
             ServiceError::NotFound(_) => Self::new("not_found", message),
             ServiceError::Validation(fields) => Self {
                 fields,
@@ -66,6 +66,28 @@ impl From<crate::error::ServiceError> for AppError {
                 tracing::error!(%error, "internal error in a server function");
                 Self::new("internal", "something went wrong on the server")
             }
+        };
+        app_error.with_status()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Gives the server function's HTTP answer the status the REST API would use.
+    fn with_status(self) -> Self {
+        use axum::http::StatusCode;
+        let status = match self.code.as_str() {
+            "not_found" => StatusCode::NOT_FOUND,
+            "validation" => StatusCode::UNPROCESSABLE_ENTITY,
+            "conflict" => StatusCode::CONFLICT,
+            "unauthorized" => StatusCode::UNAUTHORIZED,
+            "forbidden" => StatusCode::FORBIDDEN,
+            "unavailable" => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status);
         }
+        self
     }
 }

@@ -28,7 +28,11 @@ impl Caller {
     }
 
     pub fn require(&self, permission: Permission) -> Result<(), ServiceError> {
-        if self.may(permission) {
+        if self.must_change_password {
+            Err(ServiceError::Forbidden(
+                "replace your one-time password first (POST /api/auth/password)",
+            ))
+        } else if self.may(permission) {
             Ok(())
         } else {
             Err(ServiceError::Forbidden("your role may not do this"))
@@ -66,6 +70,7 @@ mod tests {
             user_id: 1,
             business_id: (role != Role::Admin).then_some(7),
             role,
+            must_change_password: false,
         }
     }
 
@@ -79,6 +84,18 @@ mod tests {
         assert!(!caller(Role::Staff).may(Permission::ManageUsers));
         assert!(!caller(Role::Driver).may(Permission::ViewOrders));
         assert!(caller(Role::Admin).may(Permission::Platform));
+    }
+
+    #[test]
+    fn a_one_time_password_must_be_replaced_first() {
+        let invited = Caller {
+            must_change_password: true,
+            ..caller(Role::Owner)
+        };
+        assert!(matches!(
+            invited.require(Permission::ViewOrders),
+            Err(ServiceError::Forbidden(_))
+        ));
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct Caller {
     pub user_id: i64,
     pub business_id: Option<i64>,
     pub role: Role,
+    /// Invited users sign in with a one-time password and must replace it before anything else.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -102,6 +104,30 @@ impl TokenKeys {
     }
 }
 
+/// The name of the dashboard's session cookie.
+pub const SESSION_COOKIE: &str = "novi_session";
+
+/// The session token of a request: `Authorization: Bearer …`, else the session cookie.
+pub fn token_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
+    let bearer = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_string());
+    bearer.or_else(|| {
+        headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .find_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_string())
+            })
+    })
+}
+
 /// Checks a token and that its account (and business) may still act.
 pub async fn authenticate(db: &DatabaseConnection, keys: &TokenKeys, token: &str) -> Result<Caller, ServiceError> {
     let user_id = keys.user_id(token)?;
@@ -110,19 +136,25 @@ pub async fn authenticate(db: &DatabaseConnection, keys: &TokenKeys, token: &str
         .await?
         .filter(|user| user.is_active)
         .ok_or(ServiceError::Unauthorized("this account is no longer active"))?;
-    if let Some(business_id) = user.business_id {
-        let active = businesses::Entity::find_by_id(business_id)
-            .one(db)
-            .await?
-            .is_some_and(|b| b.is_active);
-        if !active {
-            return Err(ServiceError::Unauthorized("this business is deactivated"));
-        }
+    if !business_active(db, &user).await? {
+        return Err(ServiceError::Unauthorized("this business is deactivated"));
     }
     Ok(Caller {
         user_id: user.id,
         business_id: user.business_id,
         role: user.role,
+        must_change_password: user.must_change_password,
+    })
+}
+
+/// Platform admins have no business; everyone else needs theirs to be active.
+async fn business_active(db: &DatabaseConnection, user: &users::Model) -> Result<bool, ServiceError> {
+    Ok(match user.business_id {
+        Some(id) => businesses::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .is_some_and(|b| b.is_active),
+        None => true,
     })
 }
 
@@ -231,7 +263,7 @@ pub async fn login(
     };
     let matches = passwords::verify(password, hash).await?;
     match user {
-        Some(user) if matches && user.is_active => {
+        Some(user) if matches && user.is_active && business_active(db, &user).await? => {
             let mut active: users::ActiveModel = user.clone().into();
             active.last_login_at = Set(Some(Utc::now()));
             let user = active.update(db).await?;
@@ -290,7 +322,7 @@ async fn decoy_hash() -> Result<String, ServiceError> {
         .cloned()
 }
 
-fn is_email(email: &str) -> bool {
+pub fn is_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };

@@ -1,6 +1,7 @@
 //! Business logic over the database, shared by REST handlers and server functions.
 
 pub mod access;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod businesses;
@@ -10,3 +11,4 @@ pub mod orders;
 pub mod passwords;
 pub mod products;
 pub mod system;
+pub mod users;

@@ -15,6 +15,7 @@ use super::{
     error::ApiError,
     groups, orders, products,
     rate_limit::{self, RateLimiter},
+    users,
 };
 
 /// Sign-in attempts per client IP per minute: plenty for people, little for password guessing.
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .nest("/products", products::router())
         .nest("/groups", groups::router())
         .nest("/drivers", drivers::router())
+        .nest("/users", users::router())
         .route_layer(middleware::from_fn_with_state(api_limit, rate_limit::by_caller))
         .nest(
             "/auth",

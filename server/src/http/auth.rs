@@ -1,8 +1,11 @@
 //! `/api/auth`: register, login, logout, and who am I.
 
 use app::{
-    dto::{Credentials, Registration, UserSummary},
-    services::auth::{self, SESSION_HOURS},
+    dto::{Credentials, PasswordChange, Registration, UserSummary},
+    services::{
+        auth::{self, SESSION_COOKIE, SESSION_HOURS},
+        users,
+    },
     state::AppState,
 };
 use axum::{
@@ -12,13 +15,11 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use entity::users;
-use sea_orm::EntityTrait;
 use serde_json::json;
 
 use super::{
     error::ApiError,
-    extract::{ApiJson, Authenticated, ClientIp, SESSION_COOKIE},
+    extract::{ApiJson, Authenticated, ClientIp},
 };
 
 pub fn router() -> Router<AppState> {
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/login", post(login))
         .route("/logout", post(logout))
         .route("/me", get(me))
+        .route("/password", post(change_password))
 }
 
 async fn register(
@@ -60,12 +62,8 @@ async fn me(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let user = users::Entity::find_by_id(caller.user_id)
-        .one(&state.db)
-        .await
-        .map_err(app::error::ServiceError::from)?
-        .ok_or(app::error::ServiceError::NotFound("user"))?;
-    Ok(Json(json!({ "success": true, "user": UserSummary::from(&user) })))
+    let user = users::current(&state.db, &caller).await?;
+    Ok(Json(json!({ "success": true, "user": user })))
 }
 
 /// The dashboard's session: HttpOnly so scripts cannot read it, SameSite=Lax against CSRF.
@@ -75,4 +73,14 @@ fn session_cookie(token: &str, max_age: i64, secure: bool) -> HeaderValue {
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
     .expect("a JWT and these attributes are valid header characters")
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ClientIp(ip): ClientIp,
+    ApiJson(change): ApiJson<PasswordChange>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    users::change_password(&state.db, &caller, change, ip).await?;
+    Ok(Json(json!({ "success": true })))
 }

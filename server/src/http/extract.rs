@@ -12,13 +12,11 @@ use axum::{
         ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request,
         rejection::{JsonRejection, PathRejection, QueryRejection},
     },
-    http::{StatusCode, header, request::Parts},
+    http::{StatusCode, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
-
-pub const SESSION_COOKIE: &str = "novi_session";
 
 /// A JSON body. Malformed JSON is a 400, a body of the wrong shape a 422, too large a 413.
 pub struct ApiJson<T>(pub T);
@@ -83,30 +81,10 @@ impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer_token(parts)
-            .or_else(|| session_cookie(parts))
-            .ok_or(app::error::ServiceError::Unauthorized("sign in first"))?;
+        let token =
+            auth::token_from_headers(&parts.headers).ok_or(app::error::ServiceError::Unauthorized("sign in first"))?;
         Ok(Self(auth::authenticate(&state.db, &state.tokens, &token).await?))
     }
-}
-
-fn bearer_token(parts: &Parts) -> Option<String> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
-}
-
-fn session_cookie(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_string())
-        })
 }
 
 /// The peer's IP address, for the audit log and rate limits.

@@ -14,6 +14,7 @@ mod orders;
 mod products;
 mod rate_limit;
 mod security;
+mod users;
 
 pub use error::ApiError;
 

@@ -15,10 +15,13 @@ use serde_json::json;
 
 pub const SHORT_CODE: &str = "PIZZA001";
 pub const OWNER_EMAIL: &str = "owner@pizzapalace.example";
+pub const ADMIN_EMAIL: &str = "admin@novi.example";
+/// The demo's people; the platform admin belongs to no business.
 const USERS: &[(&str, &str, Role)] = &[
     (OWNER_EMAIL, "pizza_owner", Role::Owner),
     ("staff@pizzapalace.example", "pizza_staff", Role::Staff),
     ("driver@pizzapalace.example", "pizza_driver", Role::Driver),
+    (ADMIN_EMAIL, "platform_admin", Role::Admin),
 ];
 /// About 90 days of a busy neighbourhood pizzeria.
 const DEFAULT_ORDERS: u64 = 3_600;
@@ -171,7 +174,7 @@ async fn ensure_users(
                 });
                 let now = Utc::now();
                 let user = users::ActiveModel {
-                    business_id: Set(Some(business.id)),
+                    business_id: Set((*role != Role::Admin).then_some(business.id)),
                     username: Set((*username).into()),
                     email: Set((*email).into()),
                     password_hash: Set(passwords::hash(password.clone()).await?),
