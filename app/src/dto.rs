@@ -361,3 +361,41 @@ pub struct BusinessSummary {
     pub is_active: bool,
     pub created_at: DateTime<Utc>,
 }
+
+/// A whole catalog as exported and imported (`format=json`), prices as decimals in `currency`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogFile {
+    pub currency: String,
+    pub products: Vec<CatalogEntry>,
+}
+
+/// One product of a catalog file; `name` identifies it on import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogEntry {
+    pub name: String,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub price: f64,
+    #[serde(default)]
+    pub variants: Vec<OptionDto>,
+    #[serde(default)]
+    pub modifiers: Vec<OptionDto>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default = "available")]
+    pub is_available: bool,
+}
+
+fn available() -> bool {
+    true
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+}

@@ -13,6 +13,8 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// Session cookies carry `Secure` when Novi is reached over HTTPS.
     pub secure_cookies: bool,
+    /// The largest upload accepted (`MAX_FILE_SIZE`).
+    pub max_upload_bytes: usize,
 }
 
 impl FromRef<AppState> for LeptosOptions {

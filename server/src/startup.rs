@@ -54,6 +54,7 @@ impl Application {
             leptos_options,
             tokens: TokenKeys::new(jwt_secret(config)?.as_bytes()),
             secure_cookies: config.public_url.starts_with("https://"),
+            max_upload_bytes: config.max_file_size,
         };
         Ok(Self {
             listener,

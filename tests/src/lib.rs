@@ -144,6 +144,7 @@ pub struct TestApp {
 #[derive(Default)]
 pub struct Options {
     pub auto_migrate: Option<bool>,
+    pub max_file_size: Option<usize>,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
@@ -160,6 +161,9 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     ]);
     if let Some(auto_migrate) = options.auto_migrate {
         vars.insert("NOVI_AUTO_MIGRATE", auto_migrate.to_string());
+    }
+    if let Some(max_file_size) = options.max_file_size {
+        vars.insert("MAX_FILE_SIZE", max_file_size.to_string());
     }
     let config = Config::from_lookup(|key| vars.get(key).cloned()).expect("test configuration is valid");
     let app = Application::build(&config, SocketAddr::from(([127, 0, 0, 1], 0)))

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod businesses;
+pub mod catalog_file;
 pub mod drivers;
 pub mod groups;
 pub mod orders;

@@ -52,6 +52,7 @@ pub async fn create(
     check.check(input.price.is_some(), "price", "this field is required");
     let fields = Fields::parse(
         &mut check,
+        "",
         &currency,
         input.price,
         input.variants,
@@ -99,6 +100,7 @@ pub async fn update(
     let name = check.text("name", input.name, 120);
     let fields = Fields::parse(
         &mut check,
+        "",
         &currency,
         input.price,
         input.variants,
@@ -161,16 +163,18 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64, ip: Optio
 }
 
 /// Prices and lists of a product input, checked and converted to what is stored.
-struct Fields {
-    price: Option<i64>,
-    variants: Option<Value>,
-    modifiers: Option<Value>,
-    aliases: Option<Value>,
+pub(crate) struct Fields {
+    pub price: Option<i64>,
+    pub variants: Option<Value>,
+    pub modifiers: Option<Value>,
+    pub aliases: Option<Value>,
 }
 
 impl Fields {
-    fn parse(
+    /// Checks the fields, naming errors `{prefix}price` and so on.
+    pub fn parse(
         check: &mut Validator,
+        prefix: &str,
         currency: &str,
         price: Option<f64>,
         variants: Option<Vec<OptionDto>>,
@@ -178,8 +182,14 @@ impl Fields {
         aliases: Option<Vec<String>>,
     ) -> Self {
         let price = price.map(|p| money::from_decimal(p, currency).filter(|p| *p >= 0));
-        check.check(!matches!(price, Some(None)), "price", "use an amount of 0 or more");
+        check.check(
+            !matches!(price, Some(None)),
+            &format!("{prefix}price"),
+            "use an amount of 0 or more",
+        );
         let mut options = |field: &str, list: Option<Vec<OptionDto>>| {
+            let field = format!("{prefix}{field}");
+            let field = field.as_str();
             list.map(|list| {
                 let mut stored = Vec::new();
                 let mut names: Vec<String> = Vec::new();
@@ -210,7 +220,7 @@ impl Fields {
                 .collect();
             check.check(
                 list.len() <= 20 && list.iter().all(|a| a.chars().count() <= 80),
-                "aliases",
+                &format!("{prefix}aliases"),
                 "use at most 20 aliases of up to 80 characters",
             );
             json!(list)
@@ -224,7 +234,10 @@ impl Fields {
     }
 }
 
-async fn own_business_currency(db: &DatabaseConnection, caller: &Caller) -> Result<(i64, String), ServiceError> {
+pub(crate) async fn own_business_currency(
+    db: &DatabaseConnection,
+    caller: &Caller,
+) -> Result<(i64, String), ServiceError> {
     let business = entity::businesses::Entity::find_by_id(caller.own_business()?)
         .one(db)
         .await?
@@ -245,7 +258,7 @@ async fn visible(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<(p
     Ok((product, business.currency))
 }
 
-fn to_dto(product: products::Model, currency: &str) -> ProductDto {
+pub(crate) fn to_dto(product: products::Model, currency: &str) -> ProductDto {
     let options = |value: &Value| -> Vec<OptionDto> {
         value
             .as_array()

@@ -25,13 +25,13 @@ const MAX_JSON_BODY: usize = 1024 * 1024;
 /// API calls per session per minute.
 const API_PER_MINUTE: u32 = 600;
 
-pub fn router() -> Router<AppState> {
+pub fn router(max_upload_bytes: usize) -> Router<AppState> {
     let auth_limit = RateLimiter::new(AUTH_PER_MINUTE, Duration::from_secs(60));
     let api_limit = RateLimiter::new(API_PER_MINUTE, Duration::from_secs(60));
     Router::new()
         .nest("/orders", orders::router())
         .nest("/businesses", businesses::router())
-        .nest("/products", products::router())
+        .nest("/products", products::router(max_upload_bytes))
         .nest("/groups", groups::router())
         .nest("/drivers", drivers::router())
         .nest("/users", users::router())

@@ -50,7 +50,7 @@ fn routes(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
-        .nest("/api", api::router())
+        .nest("/api", api::router(state.max_upload_bytes))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
