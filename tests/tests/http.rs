@@ -34,6 +34,7 @@ async fn readiness_waits_for_migrations(engine: Engine) {
         engine,
         Options {
             auto_migrate: Some(false),
+            ..Options::default()
         },
     )
     .await;
