@@ -114,6 +114,14 @@ async fn an_order_is_priced_from_the_catalog_and_checked(engine: Engine) {
         "{body}"
     );
 
+    let (status, body) = create(
+        &app,
+        &staff,
+        json!({"items": [{"name": "Gold bar", "quantity": 10000, "price": 9.0e13}], "total_amount": 1.0e300}),
+    )
+    .await;
+    assert_eq!(status, 422, "absurd amounts are refused, not overflowed: {body}");
+
     let (status, body) = create(&app, &staff, json!({"items": []})).await;
     assert_eq!(status, 422);
     assert!(body["error"]["fields"]["items"].is_string());

@@ -145,6 +145,8 @@ async fn roles_and_bad_filters_are_answered_clearly(engine: Engine) {
     for field in ["status", "limit", "page", "sort"] {
         assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
     }
+    let (status, _) = app.get_json("/api/orders?page=18446744073709551615", &staff).await;
+    assert_eq!(status, 422, "a page past any list");
     let (status, _) = app.get_json("/api/orders?page=two", &staff).await;
     assert_eq!(status, 422, "a page that is not a number");
     let (status, body) = app.get_json("/api/orders/abc", &staff).await;

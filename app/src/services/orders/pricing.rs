@@ -12,6 +12,8 @@ use crate::{
 
 pub const MAX_LINES: usize = 100;
 const MAX_QUANTITY: f64 = 10_000.0;
+/// The largest line total in minor units; a hundred of them still add up far below i64::MAX.
+const MAX_LINE_TOTAL: f64 = 1.0e13;
 
 /// A line ready to store, in minor units.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +85,13 @@ pub fn price(
             }
         }
     }
+    for (index, line) in lines.iter().enumerate() {
+        check.check(
+            line.line_total <= MAX_LINE_TOTAL as i64,
+            &format!("items[{index}].quantity"),
+            "this line costs too much",
+        );
+    }
     check.finish()?;
     Ok(lines)
 }
@@ -102,7 +111,8 @@ fn line(
         modifiers,
         quantity: item.quantity,
         unit_price,
-        line_total: (unit_price as f64 * item.quantity).round() as i64,
+        // Float-to-int casts saturate, so an absurd line cannot wrap around; it is refused above.
+        line_total: (unit_price as f64 * item.quantity).round().min(MAX_LINE_TOTAL + 1.0) as i64,
         notes: item
             .notes
             .as_ref()

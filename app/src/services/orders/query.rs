@@ -20,6 +20,8 @@ use crate::{
 
 pub const DEFAULT_LIMIT: u64 = 20;
 pub const MAX_LIMIT: u64 = 100;
+/// Far past any real list; keeps the row offset well inside what the databases accept.
+const MAX_PAGE: u64 = 1_000_000;
 
 pub async fn list(db: &DatabaseConnection, caller: &Caller, query: OrderQuery) -> Result<OrderPage, ServiceError> {
     caller.require(Permission::ViewOrders)?;
@@ -197,7 +199,11 @@ impl Filter {
             ),
         );
         let page = query.page.unwrap_or(1);
-        check.check(page >= 1, "page", "pages count from 1");
+        check.check(
+            (1..=MAX_PAGE).contains(&page),
+            "page",
+            format!("use a page from 1 to {MAX_PAGE}"),
+        );
         let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
         check.check(
             (1..=MAX_LIMIT).contains(&limit),
