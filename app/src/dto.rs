@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Health of this installation as a visitor of the landing page sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SystemStatus {
     pub version: String,
     pub database_engine: String,
@@ -15,6 +16,7 @@ pub struct SystemStatus {
 
 /// A business's adjustable behaviour, stored as JSON in `businesses.settings`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct BusinessSettings {
     /// Confirm parsed orders without waiting for staff.
@@ -39,6 +41,7 @@ impl Default for BusinessSettings {
 
 /// `POST /api/auth/register`. No `Debug`, so the password cannot end up in a log line.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Registration {
     pub username: String,
     pub email: String,
@@ -48,6 +51,7 @@ pub struct Registration {
 
 /// `POST /api/auth/login`.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Credentials {
     pub email: String,
     pub password: String,
@@ -55,6 +59,7 @@ pub struct Credentials {
 
 /// The signed-in user, as the login answer and the dashboard show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     pub id: i64,
     pub email: String,
@@ -64,6 +69,8 @@ pub struct UserSummary {
 
 /// `GET /api/orders` filters, as query parameters.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 #[serde(default)]
 pub struct OrderQuery {
     /// Only platform admins may choose; everyone else always sees their own business.
@@ -82,12 +89,14 @@ pub struct OrderQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PricedOption {
     pub name: String,
     pub price: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderItemDto {
     pub id: i64,
     pub product_id: Option<i64>,
@@ -103,6 +112,7 @@ pub struct OrderItemDto {
 
 /// An order as the API and the dashboard show it; amounts are decimals in `currency`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderDto {
     pub id: i64,
     pub business_id: i64,
@@ -126,6 +136,7 @@ pub struct OrderDto {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Pagination {
     pub page: u64,
     pub limit: u64,
@@ -134,12 +145,14 @@ pub struct Pagination {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderPage {
     pub orders: Vec<OrderDto>,
     pub pagination: Pagination,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BusinessStats {
     pub total_orders: u64,
     /// Sum of every order that was not cancelled, as a decimal in the business's currency.
@@ -149,6 +162,7 @@ pub struct BusinessStats {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BusinessDto {
     pub id: i64,
     pub name: String,
@@ -166,12 +180,14 @@ pub struct BusinessDto {
 
 /// `POST /api/orders/:id/status`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StatusChange {
     pub status: entity::enums::OrderStatus,
 }
 
 /// One line of a new order. `price` is needed only for items the catalog does not know.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewOrderItem {
     pub name: String,
     pub quantity: f64,
@@ -187,6 +203,7 @@ pub struct NewOrderItem {
 
 /// `POST /api/orders`: an order typed in by staff or sent by another system.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewOrder {
     /// Ignored unless the caller is a platform admin.
     #[serde(default)]
@@ -206,6 +223,7 @@ pub struct NewOrder {
 
 /// `PATCH /api/orders/:id`: any of these; absent fields stay as they are.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderChanges {
     #[serde(default)]
     pub items: Option<Vec<NewOrderItem>>,
@@ -217,6 +235,7 @@ pub struct OrderChanges {
 
 /// A business's settings as the API shows them: amounts as decimals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SettingsDto {
     pub auto_confirm: bool,
     pub delivery_fee: f64,
@@ -226,6 +245,7 @@ pub struct SettingsDto {
 
 /// `PATCH /api/businesses/:id`: any of these; absent fields stay as they are.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct BusinessChanges {
     pub name: Option<String>,
@@ -242,12 +262,14 @@ pub struct BusinessChanges {
 
 /// A product's variant or modifier with its price as a decimal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OptionDto {
     pub name: String,
     pub price: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductDto {
     pub id: i64,
     pub name: String,
@@ -263,6 +285,7 @@ pub struct ProductDto {
 
 /// `POST /api/products` (all required but `name` and `price` default) and `PATCH` (all optional).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ProductInput {
     pub name: Option<String>,
@@ -277,6 +300,7 @@ pub struct ProductInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GroupDto {
     pub id: i64,
     pub whatsapp_group_id: String,
@@ -287,6 +311,7 @@ pub struct GroupDto {
 
 /// `POST /api/groups` and `PATCH /api/groups/:id`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct GroupInput {
     pub whatsapp_group_id: Option<String>,
@@ -296,6 +321,7 @@ pub struct GroupInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DriverDto {
     pub id: i64,
     pub name: String,
@@ -307,6 +333,7 @@ pub struct DriverDto {
 
 /// `POST /api/drivers` and `PATCH /api/drivers/:id`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct DriverInput {
     pub name: Option<String>,
@@ -317,6 +344,7 @@ pub struct DriverInput {
 
 /// A user as owners and admins see them in lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserDto {
     pub id: i64,
     pub business_id: Option<i64>,
@@ -331,6 +359,7 @@ pub struct UserDto {
 
 /// `POST /api/users`: an owner invites staff or a driver.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Invitation {
     pub email: String,
     pub username: String,
@@ -340,6 +369,7 @@ pub struct Invitation {
 /// The answer to an invitation: the new user and the one-time password to hand over. It is
 /// shown once and must be changed at the first sign-in.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Invited {
     pub user: UserDto,
     pub one_time_password: String,
@@ -347,6 +377,7 @@ pub struct Invited {
 
 /// `POST /api/auth/password`.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
@@ -354,6 +385,7 @@ pub struct PasswordChange {
 
 /// A business in the platform admin's list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BusinessSummary {
     pub id: i64,
     pub name: String,
@@ -364,6 +396,7 @@ pub struct BusinessSummary {
 
 /// A whole catalog as exported and imported (`format=json`), prices as decimals in `currency`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CatalogFile {
     pub currency: String,
     pub products: Vec<CatalogEntry>,
@@ -371,6 +404,7 @@ pub struct CatalogFile {
 
 /// One product of a catalog file; `name` identifies it on import.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CatalogEntry {
     pub name: String,
@@ -395,6 +429,7 @@ fn available() -> bool {
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,

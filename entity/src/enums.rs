@@ -11,6 +11,7 @@ macro_rules! stored_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "orm", derive(EnumIter, DeriveActiveEnum))]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[cfg_attr(feature = "orm", sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))"))]
         pub enum $name {
             $(

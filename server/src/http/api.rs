@@ -13,7 +13,7 @@ use axum::{
 use super::{
     auth, businesses, drivers,
     error::ApiError,
-    groups, orders, products,
+    groups, openapi, orders, products,
     rate_limit::{self, RateLimiter},
     users,
 };
@@ -35,6 +35,7 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .nest("/groups", groups::router())
         .nest("/drivers", drivers::router())
         .nest("/users", users::router())
+        .route("/openapi.json", axum::routing::get(openapi::document))
         .route_layer(middleware::from_fn_with_state(api_limit, rate_limit::by_caller))
         .nest(
             "/auth",

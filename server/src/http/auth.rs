@@ -1,4 +1,4 @@
-//! `/api/auth`: register, login, logout, and who am I.
+//! `/api/auth`: register, login, logout, who am I, and password changes.
 
 use app::{
     dto::{Credentials, PasswordChange, Registration, UserSummary},
@@ -15,11 +15,11 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use serde_json::json;
 
 use super::{
     error::ApiError,
     extract::{ApiJson, Authenticated, ClientIp},
+    responses::{Done, ErrorBody, LoggedIn, Registered, UserAnswer},
 };
 
 pub fn router() -> Router<AppState> {
@@ -31,39 +31,77 @@ pub fn router() -> Router<AppState> {
         .route("/password", post(change_password))
 }
 
-async fn register(
+/// Creates a business and its owner.
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = Registration, responses(
+    (status = 201, body = Registered),
+    (status = 409, description = "the email is taken", body = ErrorBody),
+    (status = 422, body = ErrorBody),
+    (status = 429, body = ErrorBody),
+))]
+pub async fn register(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<Registration>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<Registered>), ApiError> {
     let user = auth::register(&state.db, request).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "success": true, "message": "User registered successfully", "user_id": user.id })),
+        Json(Registered::new("User registered successfully".into(), user.id)),
     ))
 }
 
-async fn login(
+/// Signs in: answers a bearer token and sets the dashboard's session cookie.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = Credentials, responses(
+    (status = 200, body = LoggedIn),
+    (status = 401, description = "wrong email or password", body = ErrorBody),
+    (status = 429, body = ErrorBody),
+))]
+pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
     let (token, user) = auth::login(&state.db, &state.tokens, &credentials.email, credentials.password, ip).await?;
     let cookie = session_cookie(&token, SESSION_HOURS * 3600, state.secure_cookies);
-    let body = Json(json!({ "success": true, "token": token, "user": UserSummary::from(&user) }));
-    Ok(([(header::SET_COOKIE, cookie)], body).into_response())
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(LoggedIn::new(token, UserSummary::from(&user))),
+    )
+        .into_response())
 }
 
-async fn logout(State(state): State<AppState>) -> Response {
+/// Ends the dashboard session (clears the cookie).
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 200, body = Done)))]
+pub async fn logout(State(state): State<AppState>) -> Response {
     let cookie = session_cookie("", 0, state.secure_cookies);
-    ([(header::SET_COOKIE, cookie)], Json(json!({ "success": true }))).into_response()
+    ([(header::SET_COOKIE, cookie)], Json(Done::new())).into_response()
 }
 
-async fn me(
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])), responses(
+    (status = 200, body = UserAnswer),
+    (status = 401, body = ErrorBody),
+))]
+pub async fn me(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let user = users::current(&state.db, &caller).await?;
-    Ok(Json(json!({ "success": true, "user": user })))
+) -> Result<Json<UserAnswer>, ApiError> {
+    Ok(Json(UserAnswer::new(users::current(&state.db, &caller).await?)))
+}
+
+/// Replaces the caller's password; invited users must do this first.
+#[utoipa::path(post, path = "/api/auth/password", tag = "auth", security(("bearer" = [])), request_body = PasswordChange, responses(
+    (status = 200, body = Done),
+    (status = 401, body = ErrorBody),
+    (status = 422, description = "the current password is wrong or the new one too short", body = ErrorBody),
+))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ClientIp(ip): ClientIp,
+    ApiJson(change): ApiJson<PasswordChange>,
+) -> Result<Json<Done>, ApiError> {
+    users::change_password(&state.db, &caller, change, ip).await?;
+    Ok(Json(Done::new()))
 }
 
 /// The dashboard's session: HttpOnly so scripts cannot read it, SameSite=Lax against CSRF.
@@ -73,14 +111,4 @@ fn session_cookie(token: &str, max_age: i64, secure: bool) -> HeaderValue {
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
     .expect("a JWT and these attributes are valid header characters")
-}
-
-async fn change_password(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
-    ApiJson(change): ApiJson<PasswordChange>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    users::change_password(&state.db, &caller, change, ip).await?;
-    Ok(Json(json!({ "success": true })))
 }

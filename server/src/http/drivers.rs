@@ -1,51 +1,75 @@
 //! `/api/drivers`: the business's delivery drivers.
 
 use app::{dto::DriverInput, services::drivers, state::AppState};
-use axum::{Json, Router, extract::State, http::StatusCode, routing::get};
-use serde_json::{Value, json};
+use axum::{
+    Json, Router,
+    extract::State,
+    http::StatusCode,
+    routing::{get, patch},
+};
 
 use super::{
     error::ApiError,
     extract::{ApiJson, ApiPath, Authenticated},
+    responses::{Done, DriverAnswer, DriversAnswer, ErrorBody},
 };
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(list).post(create))
-        .route("/{id}", axum::routing::patch(update).delete(remove))
+        .route("/{id}", patch(update).delete(remove))
 }
 
-async fn list(State(state): State<AppState>, Authenticated(caller): Authenticated) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "success": true, "drivers": drivers::list(&state.db, &caller).await? }),
-    ))
+#[utoipa::path(get, path = "/api/drivers", tag = "drivers", security(("bearer" = [])), responses((status = 200, body = DriversAnswer)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<DriversAnswer>, ApiError> {
+    Ok(Json(DriversAnswer::new(drivers::list(&state.db, &caller).await?)))
 }
 
-async fn create(
+/// Adds a driver (owners).
+#[utoipa::path(post, path = "/api/drivers", tag = "drivers", security(("bearer" = [])), request_body = DriverInput, responses(
+    (status = 201, body = DriverAnswer),
+    (status = 403, body = ErrorBody),
+    (status = 422, body = ErrorBody),
+))]
+pub async fn create(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ApiJson(input): ApiJson<DriverInput>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let driver = drivers::create(&state.db, &caller, input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "success": true, "driver": driver }))))
+) -> Result<(StatusCode, Json<DriverAnswer>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(DriverAnswer::new(drivers::create(&state.db, &caller, input).await?)),
+    ))
 }
 
-async fn update(
+#[utoipa::path(patch, path = "/api/drivers/{id}", tag = "drivers", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DriverInput, responses(
+    (status = 200, body = DriverAnswer),
+    (status = 404, body = ErrorBody),
+    (status = 422, body = ErrorBody),
+))]
+pub async fn update(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<DriverInput>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "success": true, "driver": drivers::update(&state.db, &caller, id, input).await? }),
-    ))
+) -> Result<Json<DriverAnswer>, ApiError> {
+    Ok(Json(DriverAnswer::new(
+        drivers::update(&state.db, &caller, id, input).await?,
+    )))
 }
 
-async fn remove(
+#[utoipa::path(delete, path = "/api/drivers/{id}", tag = "drivers", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = Done),
+    (status = 404, body = ErrorBody),
+))]
+pub async fn remove(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Done>, ApiError> {
     drivers::delete(&state.db, &caller, id).await?;
-    Ok(Json(json!({ "success": true })))
+    Ok(Json(Done::new()))
 }

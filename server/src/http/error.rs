@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use super::responses::{ErrorBody, ErrorDetail};
 use app::error::ServiceError;
 use axum::{
     Json,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use serde_json::json;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -73,10 +73,14 @@ impl IntoResponse for ApiError {
             ApiError::Service(ServiceError::Validation(fields)) => fields,
             _ => BTreeMap::new(),
         };
-        let body = json!({
-            "success": false,
-            "error": { "code": code, "message": message, "fields": fields },
-        });
+        let body = ErrorBody {
+            success: false,
+            error: ErrorDetail {
+                code: code.to_string(),
+                message,
+                fields,
+            },
+        };
         let mut response = (status, Json(body)).into_response();
         if let Some(seconds) = retry_after {
             response

@@ -10,9 +10,11 @@ mod extract;
 mod groups;
 mod health;
 mod metrics;
+mod openapi;
 mod orders;
 mod products;
 mod rate_limit;
+mod responses;
 mod security;
 mod users;
 

@@ -12,11 +12,11 @@ use axum::{
     routing::{get, post},
 };
 use entity::enums::OrderSource;
-use serde_json::{Value, json};
 
 use super::{
     error::ApiError,
     extract::{ApiJson, ApiPath, ApiQuery, Authenticated, ClientIp},
+    responses::{ErrorBody, OrderAnswer, OrdersAnswer},
 };
 
 pub fn router() -> Router<AppState> {
@@ -26,54 +26,83 @@ pub fn router() -> Router<AppState> {
         .route("/{id}/status", post(change_status))
 }
 
-async fn list(
+/// Orders of the caller's business, newest first unless `sort` says otherwise.
+#[utoipa::path(get, path = "/api/orders", tag = "orders", security(("bearer" = [])), params(OrderQuery), responses(
+    (status = 200, body = OrdersAnswer),
+    (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody),
+    (status = 422, description = "a filter is invalid", body = ErrorBody),
+))]
+pub async fn list(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<OrderQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OrdersAnswer>, ApiError> {
     let page = orders::list(&state.db, &caller, query).await?;
-    Ok(Json(
-        json!({ "success": true, "orders": page.orders, "pagination": page.pagination }),
-    ))
+    Ok(Json(OrdersAnswer::new(page.orders, page.pagination)))
 }
 
-async fn one(
+#[utoipa::path(get, path = "/api/orders/{id}", tag = "orders", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = OrderAnswer),
+    (status = 404, body = ErrorBody),
+))]
+pub async fn one(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, ApiError> {
-    let order = orders::get(&state.db, &caller, id).await?;
-    Ok(Json(json!({ "success": true, "order": order })))
+) -> Result<Json<OrderAnswer>, ApiError> {
+    Ok(Json(OrderAnswer::new(orders::get(&state.db, &caller, id).await?)))
 }
 
-async fn create(
+/// Creates an order priced from the catalog; a `total_amount` that disagrees is refused.
+#[utoipa::path(post, path = "/api/orders", tag = "orders", security(("bearer" = [])), request_body = NewOrder, responses(
+    (status = 201, body = OrderAnswer),
+    (status = 403, body = ErrorBody),
+    (status = 422, description = "invalid items, or a total that does not match", body = ErrorBody),
+))]
+pub async fn create(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
     ApiJson(order): ApiJson<NewOrder>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<OrderAnswer>), ApiError> {
     let order = orders::create(&state.db, &caller, order, OrderSource::Api, ip).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "success": true, "order": order }))))
+    Ok((StatusCode::CREATED, Json(OrderAnswer::new(order))))
 }
 
-async fn update(
+/// Replaces items, address or notes of an order not yet out for delivery.
+#[utoipa::path(patch, path = "/api/orders/{id}", tag = "orders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = OrderChanges, responses(
+    (status = 200, body = OrderAnswer),
+    (status = 404, body = ErrorBody),
+    (status = 409, description = "the order can no longer be edited", body = ErrorBody),
+    (status = 422, body = ErrorBody),
+))]
+pub async fn update(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<i64>,
     ApiJson(changes): ApiJson<OrderChanges>,
-) -> Result<Json<Value>, ApiError> {
-    let order = orders::update(&state.db, &caller, id, changes, ip).await?;
-    Ok(Json(json!({ "success": true, "order": order })))
+) -> Result<Json<OrderAnswer>, ApiError> {
+    Ok(Json(OrderAnswer::new(
+        orders::update(&state.db, &caller, id, changes, ip).await?,
+    )))
 }
 
-async fn change_status(
+/// Moves the order one step of its life cycle.
+#[utoipa::path(post, path = "/api/orders/{id}/status", tag = "orders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = StatusChange, responses(
+    (status = 200, body = OrderAnswer),
+    (status = 404, body = ErrorBody),
+    (status = 409, description = "the step is not allowed from the current status", body = ErrorBody),
+))]
+pub async fn change_status(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<i64>,
     ApiJson(change): ApiJson<StatusChange>,
-) -> Result<Json<Value>, ApiError> {
-    let order = orders::change_status(&state.db, &caller, id, change.status, ip).await?;
-    Ok(Json(json!({ "success": true, "order": order })))
+) -> Result<Json<OrderAnswer>, ApiError> {
+    Ok(Json(OrderAnswer::new(
+        orders::change_status(&state.db, &caller, id, change.status, ip).await?,
+    )))
 }

@@ -1,7 +1,7 @@
-//! `/api/products`: the catalog.
+//! `/api/products`: the catalog, one product at a time or as a whole file.
 
 use app::{
-    dto::ProductInput,
+    dto::{CatalogFile, ProductInput},
     services::{
         catalog_file::{self, Format},
         products,
@@ -17,11 +17,11 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::{
     error::ApiError,
     extract::{ApiJson, ApiPath, ApiQuery, Authenticated, ClientIp},
+    responses::{Done, ErrorBody, ImportAnswer, ProductAnswer, ProductsAnswer},
 };
 
 pub fn router(max_upload_bytes: usize) -> Router<AppState> {
@@ -32,60 +32,91 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .route("/{id}", get(one).patch(update).delete(remove))
 }
 
-async fn list(State(state): State<AppState>, Authenticated(caller): Authenticated) -> Result<Json<Value>, ApiError> {
-    let products = products::list(&state.db, &caller).await?;
-    Ok(Json(json!({ "success": true, "products": products })))
+#[utoipa::path(get, path = "/api/products", tag = "catalog", security(("bearer" = [])), responses(
+    (status = 200, body = ProductsAnswer),
+    (status = 401, body = ErrorBody),
+))]
+pub async fn list(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<ProductsAnswer>, ApiError> {
+    Ok(Json(ProductsAnswer::new(products::list(&state.db, &caller).await?)))
 }
 
-async fn one(
+#[utoipa::path(get, path = "/api/products/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = ProductAnswer),
+    (status = 404, body = ErrorBody),
+))]
+pub async fn one(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, ApiError> {
-    let product = products::get(&state.db, &caller, id).await?;
-    Ok(Json(json!({ "success": true, "product": product })))
+) -> Result<Json<ProductAnswer>, ApiError> {
+    Ok(Json(ProductAnswer::new(products::get(&state.db, &caller, id).await?)))
 }
 
-async fn create(
+/// Adds a product (owners); `name` and `price` are required.
+#[utoipa::path(post, path = "/api/products", tag = "catalog", security(("bearer" = [])), request_body = ProductInput, responses(
+    (status = 201, body = ProductAnswer),
+    (status = 403, body = ErrorBody),
+    (status = 409, description = "the name is taken", body = ErrorBody),
+    (status = 422, body = ErrorBody),
+))]
+pub async fn create(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
     ApiJson(input): ApiJson<ProductInput>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<ProductAnswer>), ApiError> {
     let product = products::create(&state.db, &caller, input, ip).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "success": true, "product": product })),
-    ))
+    Ok((StatusCode::CREATED, Json(ProductAnswer::new(product))))
 }
 
-async fn update(
+#[utoipa::path(patch, path = "/api/products/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path)), request_body = ProductInput, responses(
+    (status = 200, body = ProductAnswer),
+    (status = 404, body = ErrorBody),
+    (status = 409, body = ErrorBody),
+    (status = 422, body = ErrorBody),
+))]
+pub async fn update(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ProductInput>,
-) -> Result<Json<Value>, ApiError> {
-    let product = products::update(&state.db, &caller, id, input, ip).await?;
-    Ok(Json(json!({ "success": true, "product": product })))
+) -> Result<Json<ProductAnswer>, ApiError> {
+    Ok(Json(ProductAnswer::new(
+        products::update(&state.db, &caller, id, input, ip).await?,
+    )))
 }
 
-async fn remove(
+#[utoipa::path(delete, path = "/api/products/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = Done),
+    (status = 404, body = ErrorBody),
+))]
+pub async fn remove(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Done>, ApiError> {
     products::delete(&state.db, &caller, id, ip).await?;
-    Ok(Json(json!({ "success": true })))
+    Ok(Json(Done::new()))
 }
 
-#[derive(Deserialize)]
-struct ExportQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `json` (default) or `csv`.
     format: Option<String>,
 }
 
-async fn export(
+/// The whole catalog as a file.
+#[utoipa::path(get, path = "/api/products/export", tag = "catalog", security(("bearer" = [])), params(ExportQuery), responses(
+    (status = 200, description = "a catalog file (JSON) or CSV with the columns name, category, description, price, variants, modifiers, aliases, is_available", body = CatalogFile),
+    (status = 422, body = ErrorBody),
+))]
+pub async fn export(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<ExportQuery>,
@@ -109,14 +140,24 @@ async fn export(
         .into_response())
 }
 
-/// Takes a JSON catalog file or a CSV, chosen by `Content-Type`, up to `MAX_FILE_SIZE`.
-async fn import(
+/// Takes a JSON catalog file or a CSV, chosen by `Content-Type`, up to `MAX_FILE_SIZE`;
+/// products are matched by name, all or nothing.
+#[utoipa::path(post, path = "/api/products/import", tag = "catalog", security(("bearer" = [])),
+    request_body(content = CatalogFile, content_type = "application/json"),
+    responses(
+        (status = 200, body = ImportAnswer),
+        (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody),
+        (status = 422, description = "the file or one of its rows is invalid", body = ErrorBody),
+))]
+pub async fn import(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ImportAnswer>, ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -136,7 +177,5 @@ async fn import(
         message: rejection.body_text(),
     })?;
     let report = catalog_file::import(&state.db, &caller, format, &body, ip).await?;
-    Ok(Json(
-        json!({ "success": true, "created": report.created, "updated": report.updated }),
-    ))
+    Ok(Json(ImportAnswer::new(report.created, report.updated)))
 }

@@ -8,11 +8,11 @@ use axum::{
     routing::{get, patch},
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::{
     error::ApiError,
     extract::{ApiJson, ApiPath, ApiQuery, Authenticated, ClientIp},
+    responses::{ErrorBody, InvitedAnswer, UserAnswer, UsersAnswer},
 };
 
 pub fn router() -> Router<AppState> {
@@ -21,47 +21,68 @@ pub fn router() -> Router<AppState> {
         .route("/{id}", patch(set_active))
 }
 
-#[derive(Deserialize)]
-struct UserQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Platform admins only: whose users; all when absent.
     business_id: Option<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Activation {
+pub struct Activation {
     is_active: bool,
 }
 
-async fn list(
+/// The business's users (owners).
+#[utoipa::path(get, path = "/api/users", tag = "users", security(("bearer" = [])), params(UserQuery), responses(
+    (status = 200, body = UsersAnswer),
+    (status = 403, body = ErrorBody),
+))]
+pub async fn list(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<UserQuery>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "success": true, "users": users::list(&state.db, &caller, query.business_id).await? }),
-    ))
+) -> Result<Json<UsersAnswer>, ApiError> {
+    Ok(Json(UsersAnswer::new(
+        users::list(&state.db, &caller, query.business_id).await?,
+    )))
 }
 
-async fn invite(
+/// Invites staff or a driver; the one-time password is shown only in this answer.
+#[utoipa::path(post, path = "/api/users", tag = "users", security(("bearer" = [])), request_body = Invitation, responses(
+    (status = 201, body = InvitedAnswer),
+    (status = 403, body = ErrorBody),
+    (status = 409, description = "the email is taken", body = ErrorBody),
+    (status = 422, body = ErrorBody),
+))]
+pub async fn invite(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
     ApiJson(invitation): ApiJson<Invitation>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<InvitedAnswer>), ApiError> {
     let invited = users::invite(&state.db, &caller, invitation, ip).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "success": true, "user": invited.user, "one_time_password": invited.one_time_password })),
+        Json(InvitedAnswer::new(invited.user, invited.one_time_password)),
     ))
 }
 
-async fn set_active(
+/// Switches a user's access off or on; their sessions stop working at once.
+#[utoipa::path(patch, path = "/api/users/{id}", tag = "users", security(("bearer" = [])), params(("id" = i64, Path)), request_body = Activation, responses(
+    (status = 200, body = UserAnswer),
+    (status = 404, body = ErrorBody),
+    (status = 409, description = "nobody can deactivate themselves", body = ErrorBody),
+))]
+pub async fn set_active(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<i64>,
     ApiJson(activation): ApiJson<Activation>,
-) -> Result<Json<Value>, ApiError> {
-    let user = users::set_active(&state.db, &caller, id, activation.is_active, ip).await?;
-    Ok(Json(json!({ "success": true, "user": user })))
+) -> Result<Json<UserAnswer>, ApiError> {
+    Ok(Json(UserAnswer::new(
+        users::set_active(&state.db, &caller, id, activation.is_active, ip).await?,
+    )))
 }
