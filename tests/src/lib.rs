@@ -279,6 +279,24 @@ impl TestApp {
         self.token(email, DEMO_PASSWORD).await
     }
 
+    /// Any request with a bearer token and an optional JSON body, answering the status and the
+    /// JSON body (`null` when there is none).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: impl Into<Option<serde_json::Value>>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.client.request(method, self.url(path)).bearer_auth(token);
+        if let Some(body) = body.into() {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// GET with a bearer token, answering the status and the JSON body.
     pub async fn get_json(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
         let response = self

@@ -2,7 +2,7 @@
 //! conflicts, isolation and the audit trail.
 
 use entity::audit_events;
-use novi_tests::{DEMO_PASSWORD, Engine, TestApp, on_every_engine, spawn_app};
+use novi_tests::{DEMO_PASSWORD, Engine, on_every_engine, spawn_app};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -11,16 +11,6 @@ on_every_engine!(
     product_input_is_validated,
     settings_change_is_owner_only_and_audited,
 );
-
-async fn send(app: &TestApp, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 fn calzone() -> Value {
     json!({
@@ -47,19 +37,17 @@ async fn owners_manage_the_catalog_and_staff_only_read_it(engine: Engine) {
     let margherita = products.iter().find(|p| p["name"] == "Pizza Margherita").unwrap();
     assert_eq!(margherita["variants"][2], json!({"name": "Large", "price": 15.99}));
 
-    let (status, _) = send(&app, Method::POST, "/api/products", &staff, Some(calzone())).await;
+    let (status, _) = app.send(Method::POST, "/api/products", &staff, Some(calzone())).await;
     assert_eq!(status, 403, "staff cannot change the catalog");
-    let (status, body) = send(&app, Method::POST, "/api/products", &owner, Some(calzone())).await;
+    let (status, body) = app.send(Method::POST, "/api/products", &owner, Some(calzone())).await;
     assert_eq!(status, 201, "{body}");
     let id = body["product"]["id"].as_i64().unwrap();
     assert_eq!(body["product"]["aliases"], json!(["folded pizza"]));
-    let (status, body) = send(&app, Method::POST, "/api/products", &owner, Some(calzone())).await;
+    let (status, body) = app.send(Method::POST, "/api/products", &owner, Some(calzone())).await;
     assert_eq!(status, 409, "{body}");
 
     // The new product prices orders straight away, by alias and variant.
-    let (status, body) = send(
-        &app,
-        Method::POST,
+    let (status, body) = app.send(Method::POST,
         "/api/orders",
         &staff,
         Some(json!({"items": [{"name": "folded pizza", "quantity": 1, "variant": "family", "modifiers": ["ricotta"]}], "total_amount": 20.25})),
@@ -67,14 +55,14 @@ async fn owners_manage_the_catalog_and_staff_only_read_it(engine: Engine) {
     .await;
     assert_eq!(status, 201, "{body}");
 
-    let (status, body) = send(
-        &app,
-        Method::PATCH,
-        &format!("/api/products/{id}"),
-        &owner,
-        Some(json!({"is_available": false, "price": 12})),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            Method::PATCH,
+            &format!("/api/products/{id}"),
+            &owner,
+            Some(json!({"is_available": false, "price": 12})),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["product"]["is_available"], false);
     assert_eq!(body["product"]["price"], 12.0);
@@ -84,18 +72,15 @@ async fn owners_manage_the_catalog_and_staff_only_read_it(engine: Engine) {
     let (status, body) = app.get_json("/api/products", &other).await;
     assert_eq!((status, body["products"].as_array().unwrap().len()), (200, 0));
     for method in [Method::GET, Method::PATCH, Method::DELETE] {
-        let (status, _) = send(
-            &app,
-            method.clone(),
-            &format!("/api/products/{id}"),
-            &other,
-            Some(json!({})),
-        )
-        .await;
+        let (status, _) = app
+            .send(method.clone(), &format!("/api/products/{id}"), &other, Some(json!({})))
+            .await;
         assert_eq!(status, 404, "{method} of another tenant's product");
     }
 
-    let (status, _) = send(&app, Method::DELETE, &format!("/api/products/{id}"), &owner, None).await;
+    let (status, _) = app
+        .send(Method::DELETE, &format!("/api/products/{id}"), &owner, None::<Value>)
+        .await;
     assert_eq!(status, 200);
     assert_eq!(app.get_json(&format!("/api/products/{id}"), &owner).await.0, 404);
     let actions: Vec<String> = audit_events::Entity::find()
@@ -113,31 +98,31 @@ async fn owners_manage_the_catalog_and_staff_only_read_it(engine: Engine) {
 async fn product_input_is_validated(engine: Engine) {
     let app = spawn_app(engine).await;
     let owner = app.register_owner("owner@bakery.example", "Corner Bakery").await;
-    let (status, body) = send(
-        &app,
-        reqwest::Method::POST,
-        "/api/products",
-        &owner,
-        Some(json!({
-            "name": "",
-            "price": -1,
-            "variants": [{"name": "Small", "price": 1}, {"name": "small", "price": 2}],
-            "modifiers": [{"name": "Jam", "price": -0.5}]
-        })),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/products",
+            &owner,
+            Some(json!({
+                "name": "",
+                "price": -1,
+                "variants": [{"name": "Small", "price": 1}, {"name": "small", "price": 2}],
+                "modifiers": [{"name": "Jam", "price": -0.5}]
+            })),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
     for field in ["name", "price", "variants", "modifiers"] {
         assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
     }
-    let (status, _) = send(
-        &app,
-        reqwest::Method::POST,
-        "/api/products",
-        &owner,
-        Some(json!({"name": "Bread", "price": 2, "colour": "brown"})),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/products",
+            &owner,
+            Some(json!({"name": "Bread", "price": 2, "colour": "brown"})),
+        )
+        .await;
     assert_eq!(status, 422, "unknown fields are refused, not silently dropped");
     app.stop().await;
 }
@@ -150,9 +135,11 @@ async fn settings_change_is_owner_only_and_audited(engine: Engine) {
     let staff = app.token("staff@pizzapalace.example", DEMO_PASSWORD).await;
 
     let change = json!({"auto_confirm": true, "delivery_fee": 3.5, "confidence_threshold": 0.8, "timezone": "America/Sao_Paulo"});
-    let (status, _) = send(&app, reqwest::Method::PATCH, &path, &staff, Some(change.clone())).await;
+    let (status, _) = app
+        .send(reqwest::Method::PATCH, &path, &staff, Some(change.clone()))
+        .await;
     assert_eq!(status, 403, "staff cannot change settings");
-    let (status, body) = send(&app, reqwest::Method::PATCH, &path, &owner, Some(change)).await;
+    let (status, body) = app.send(reqwest::Method::PATCH, &path, &owner, Some(change)).await;
     assert_eq!(status, 200, "{body}");
     let settings = &body["business"]["settings"];
     assert_eq!(settings["auto_confirm"], true);
@@ -160,14 +147,14 @@ async fn settings_change_is_owner_only_and_audited(engine: Engine) {
     assert_eq!(settings["confidence_threshold"], 0.8);
     assert_eq!(body["business"]["timezone"], "America/Sao_Paulo");
 
-    let (status, body) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &path,
-        &owner,
-        Some(json!({"currency": "dollars", "confidence_threshold": 2, "delivery_fee": -1, "timezone": "Mars"})),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            &owner,
+            Some(json!({"currency": "dollars", "confidence_threshold": 2, "delivery_fee": -1, "timezone": "Mars"})),
+        )
+        .await;
     assert_eq!(status, 422);
     for field in ["currency", "confidence_threshold", "delivery_fee", "timezone"] {
         assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
@@ -183,14 +170,14 @@ async fn settings_change_is_owner_only_and_audited(engine: Engine) {
     assert_eq!(event.after.unwrap()["settings"]["delivery_fee"], 350);
 
     let other = app.register_owner("owner@bakery.example", "Corner Bakery").await;
-    let (status, _) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &path,
-        &other,
-        Some(json!({"auto_confirm": false})),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            &other,
+            Some(json!({"auto_confirm": false})),
+        )
+        .await;
     assert_eq!(status, 404);
     app.stop().await;
 }

@@ -1,26 +1,13 @@
 //! Linked WhatsApp groups and delivery drivers over the REST API.
 
-use novi_tests::{DEMO_PASSWORD, Engine, TestApp, on_every_engine, spawn_app};
+use novi_tests::{DEMO_PASSWORD, Engine, on_every_engine, spawn_app};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 on_every_engine!(
     groups_are_linked_by_owners,
     drivers_are_managed_by_owners_and_seen_by_staff
 );
-
-async fn send(app: &TestApp, method: Method, path: &str, token: &str, body: Value) -> (u16, Value) {
-    let response = app
-        .client
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 async fn groups_are_linked_by_owners(engine: Engine) {
     let app = spawn_app(engine).await;
@@ -33,43 +20,43 @@ async fn groups_are_linked_by_owners(engine: Engine) {
 
     let group = json!({"whatsapp_group_id": "120363000000000999@g.us", "name": "Office lunch", "kind": "orders"});
     assert_eq!(
-        send(&app, Method::POST, "/api/groups", &staff, group.clone()).await.0,
+        app.send(Method::POST, "/api/groups", &staff, group.clone()).await.0,
         403
     );
-    let (status, body) = send(&app, Method::POST, "/api/groups", &owner, group.clone()).await;
+    let (status, body) = app.send(Method::POST, "/api/groups", &owner, group.clone()).await;
     assert_eq!(status, 201, "{body}");
     let id = body["group"]["id"].as_i64().unwrap();
-    assert_eq!(send(&app, Method::POST, "/api/groups", &owner, group).await.0, 409);
-    let (status, body) = send(
-        &app,
-        Method::POST,
-        "/api/groups",
-        &owner,
-        json!({"whatsapp_group_id": "12345", "name": ""}),
-    )
-    .await;
+    assert_eq!(app.send(Method::POST, "/api/groups", &owner, group).await.0, 409);
+    let (status, body) = app
+        .send(
+            Method::POST,
+            "/api/groups",
+            &owner,
+            json!({"whatsapp_group_id": "12345", "name": ""}),
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(body["error"]["fields"]["whatsapp_group_id"].is_string() && body["error"]["fields"]["name"].is_string());
 
-    let (status, body) = send(
-        &app,
-        Method::PATCH,
-        &format!("/api/groups/{id}"),
-        &owner,
-        json!({"kind": "staff", "is_active": false}),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            Method::PATCH,
+            &format!("/api/groups/{id}"),
+            &owner,
+            json!({"kind": "staff", "is_active": false}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["group"]["kind"], "staff");
     let other = app.register_owner("owner@bakery.example", "Corner Bakery").await;
     assert_eq!(
-        send(&app, Method::DELETE, &format!("/api/groups/{id}"), &other, json!({}))
+        app.send(Method::DELETE, &format!("/api/groups/{id}"), &other, json!({}))
             .await
             .0,
         404
     );
     assert_eq!(
-        send(&app, Method::DELETE, &format!("/api/groups/{id}"), &owner, json!({}))
+        app.send(Method::DELETE, &format!("/api/groups/{id}"), &owner, json!({}))
             .await
             .0,
         200
@@ -103,31 +90,31 @@ async fn drivers_are_managed_by_owners_and_seen_by_staff(engine: Engine) {
 
     let driver = json!({"name": "Ana Lima", "phone": "+55 11 98765-4321", "vehicle_info": "Honda Biz, red"});
     assert_eq!(
-        send(&app, Method::POST, "/api/drivers", &staff, driver.clone()).await.0,
+        app.send(Method::POST, "/api/drivers", &staff, driver.clone()).await.0,
         403
     );
-    let (status, body) = send(&app, Method::POST, "/api/drivers", &owner, driver).await;
+    let (status, body) = app.send(Method::POST, "/api/drivers", &owner, driver).await;
     assert_eq!(status, 201, "{body}");
     let id = body["driver"]["id"].as_i64().unwrap();
-    let (status, body) = send(
-        &app,
-        Method::POST,
-        "/api/drivers",
-        &owner,
-        json!({"name": "X", "phone": "call me"}),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            Method::POST,
+            "/api/drivers",
+            &owner,
+            json!({"name": "X", "phone": "call me"}),
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(body["error"]["fields"]["phone"].is_string());
 
-    let (status, body) = send(
-        &app,
-        Method::PATCH,
-        &format!("/api/drivers/{id}"),
-        &owner,
-        json!({"is_active": false}),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            Method::PATCH,
+            &format!("/api/drivers/{id}"),
+            &owner,
+            json!({"is_active": false}),
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(body["driver"]["is_active"], false);
     assert_eq!(body["driver"]["phone"], "+55 11 98765-4321");
@@ -141,8 +128,7 @@ async fn drivers_are_managed_by_owners_and_seen_by_staff(engine: Engine) {
         0
     );
     assert_eq!(
-        send(
-            &app,
+        app.send(
             Method::PATCH,
             &format!("/api/drivers/{id}"),
             &other,
@@ -153,7 +139,7 @@ async fn drivers_are_managed_by_owners_and_seen_by_staff(engine: Engine) {
         404
     );
     assert_eq!(
-        send(&app, Method::DELETE, &format!("/api/drivers/{id}"), &owner, json!({}))
+        app.send(Method::DELETE, &format!("/api/drivers/{id}"), &owner, json!({}))
             .await
             .0,
         200

@@ -26,26 +26,12 @@ async fn order_business(app: &TestApp, token: &str, id: i64) -> Value {
     app.get_json(&format!("/api/orders/{id}"), token).await.1["order"]["business_id"].clone()
 }
 
-async fn send(app: &TestApp, method: reqwest::Method, path: &str, token: &str, body: Value) -> (u16, Value) {
-    let response = app
-        .client
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 async fn create(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
-    send(app, reqwest::Method::POST, "/api/orders", token, body).await
+    app.send(reqwest::Method::POST, "/api/orders", token, body).await
 }
 
 async fn set_status(app: &TestApp, token: &str, id: i64, status: &str) -> (u16, Value) {
-    send(
-        app,
+    app.send(
         reqwest::Method::POST,
         &format!("/api/orders/{id}/status"),
         token,
@@ -167,14 +153,14 @@ async fn editing_reprices_and_is_audited(engine: Engine) {
     let (_, body) = create(&app, &staff, example_order()).await;
     let id = body["order"]["id"].as_i64().unwrap();
 
-    let (status, body) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &format!("/api/orders/{id}"),
-        &staff,
-        json!({"items": [{"name": "Pizza Pepperoni", "quantity": 3, "variant": "Small"}], "notes": "ring twice"}),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/orders/{id}"),
+            &staff,
+            json!({"items": [{"name": "Pizza Pepperoni", "quantity": 3, "variant": "Small"}], "notes": "ring twice"}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["order"]["total_amount"], 32.97);
     assert_eq!(body["order"]["notes"], "ring twice");
@@ -213,14 +199,14 @@ async fn other_tenants_and_drivers_cannot_change_orders(engine: Engine) {
 
     let other = app.register_owner("owner@grocer.example", "Green Grocer").await;
     assert_eq!(set_status(&app, &other, id, "confirmed").await.0, 404);
-    let (status, _) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &format!("/api/orders/{id}"),
-        &other,
-        json!({"notes": "x"}),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/orders/{id}"),
+            &other,
+            json!({"notes": "x"}),
+        )
+        .await;
     assert_eq!(status, 404);
     let (status, body) = create(&app, &other, example_order()).await;
     assert_eq!(status, 201, "{body}");

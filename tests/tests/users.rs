@@ -11,19 +11,6 @@ on_every_engine!(
     admin_server_functions
 );
 
-async fn send(app: &TestApp, method: Method, path: &str, token: &str, body: Value) -> (u16, Value) {
-    let response = app
-        .client
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 /// Calls a server function the way the dashboard does: a form post with the session cookie.
 async fn server_fn(app: &TestApp, name: &str, token: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let response = app
@@ -46,25 +33,23 @@ async fn an_invited_user_replaces_the_one_time_password_first(engine: Engine) {
     let invitation = json!({"email": "new.cook@pizzapalace.example", "username": "new_cook", "role": "staff"});
 
     assert_eq!(
-        send(&app, Method::POST, "/api/users", &staff, invitation.clone())
-            .await
-            .0,
+        app.send(Method::POST, "/api/users", &staff, invitation.clone()).await.0,
         403,
         "staff cannot invite"
     );
-    let (status, body) = send(&app, Method::POST, "/api/users", &owner, invitation.clone()).await;
+    let (status, body) = app.send(Method::POST, "/api/users", &owner, invitation.clone()).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["user"]["must_change_password"], true);
     let one_time = body["one_time_password"].as_str().unwrap().to_string();
-    assert_eq!(send(&app, Method::POST, "/api/users", &owner, invitation).await.0, 409);
-    let (status, body) = send(
-        &app,
-        Method::POST,
-        "/api/users",
-        &owner,
-        json!({"email": "x@y.example", "username": "boss", "role": "owner"}),
-    )
-    .await;
+    assert_eq!(app.send(Method::POST, "/api/users", &owner, invitation).await.0, 409);
+    let (status, body) = app
+        .send(
+            Method::POST,
+            "/api/users",
+            &owner,
+            json!({"email": "x@y.example", "username": "boss", "role": "owner"}),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
 
     let cook = app.token("new.cook@pizzapalace.example", &one_time).await;
@@ -73,8 +58,7 @@ async fn an_invited_user_replaces_the_one_time_password_first(engine: Engine) {
     assert!(body["error"]["message"].as_str().unwrap().contains("one-time password"));
     let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
     assert_eq!(
-        send(
-            &app,
+        app.send(
             Method::POST,
             "/api/auth/password",
             &cook,
@@ -84,14 +68,14 @@ async fn an_invited_user_replaces_the_one_time_password_first(engine: Engine) {
         .0,
         422
     );
-    let (status, body) = send(
-        &app,
-        Method::POST,
-        "/api/auth/password",
-        &cook,
-        change(&one_time, "cooking-all-day"),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            Method::POST,
+            "/api/auth/password",
+            &cook,
+            change(&one_time, "cooking-all-day"),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         app.get_json("/api/orders", &cook).await.0,
@@ -119,14 +103,14 @@ async fn deactivation_ends_access(engine: Engine) {
     let (_, me) = app.get_json("/api/auth/me", &staff).await;
     let staff_id = me["user"]["id"].as_i64().unwrap();
 
-    let (status, _) = send(
-        &app,
-        Method::PATCH,
-        &format!("/api/users/{staff_id}"),
-        &owner,
-        json!({"is_active": false}),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            Method::PATCH,
+            &format!("/api/users/{staff_id}"),
+            &owner,
+            json!({"is_active": false}),
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(
         app.get_json("/api/orders", &staff).await.0,
@@ -144,24 +128,24 @@ async fn deactivation_ends_access(engine: Engine) {
 
     let (_, me) = app.get_json("/api/auth/me", &owner).await;
     let owner_id = me["user"]["id"].as_i64().unwrap();
-    let (status, _) = send(
-        &app,
-        Method::PATCH,
-        &format!("/api/users/{owner_id}"),
-        &owner,
-        json!({"is_active": false}),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            Method::PATCH,
+            &format!("/api/users/{owner_id}"),
+            &owner,
+            json!({"is_active": false}),
+        )
+        .await;
     assert_eq!(status, 409, "nobody locks themselves out");
     let other = app.register_owner("owner@bakery.example", "Corner Bakery").await;
-    let (status, _) = send(
-        &app,
-        Method::PATCH,
-        &format!("/api/users/{staff_id}"),
-        &other,
-        json!({"is_active": true}),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            Method::PATCH,
+            &format!("/api/users/{staff_id}"),
+            &other,
+            json!({"is_active": true}),
+        )
+        .await;
     assert_eq!(status, 404);
     app.stop().await;
 }

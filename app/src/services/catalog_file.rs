@@ -5,9 +5,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::products;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde_json::json;
 
 use crate::{
@@ -17,7 +15,7 @@ use crate::{
         access::Permission,
         audit::{self, AuditEntry},
         auth::Caller,
-        products::{Fields, own_business_currency, to_dto},
+        products::{Fields, of_business, own_business_currency, to_dto},
     },
 };
 
@@ -42,12 +40,7 @@ pub enum Format {
 pub async fn export(db: &DatabaseConnection, caller: &Caller, format: Format) -> Result<String, ServiceError> {
     caller.require(Permission::ViewBusiness)?;
     let (business_id, currency) = own_business_currency(db, caller).await?;
-    let rows = products::Entity::find()
-        .filter(products::Column::BusinessId.eq(business_id))
-        .order_by_asc(products::Column::SortOrder)
-        .order_by_asc(products::Column::Name)
-        .all(db)
-        .await?;
+    let rows = of_business(db, business_id).await?;
     let products: Vec<CatalogEntry> = rows
         .into_iter()
         .map(|row| {

@@ -24,13 +24,21 @@ const TAKEN: &str = "a product with this name is already in the catalog";
 pub async fn list(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<ProductDto>, ServiceError> {
     caller.require(Permission::ViewBusiness)?;
     let (business_id, currency) = own_business_currency(db, caller).await?;
-    let rows = products::Entity::find()
+    let rows = of_business(db, business_id).await?;
+    Ok(rows.into_iter().map(|p| to_dto(p, &currency)).collect())
+}
+
+/// A business's products in menu order.
+pub(crate) async fn of_business(
+    db: &DatabaseConnection,
+    business_id: i64,
+) -> Result<Vec<products::Model>, ServiceError> {
+    Ok(products::Entity::find()
         .filter(products::Column::BusinessId.eq(business_id))
         .order_by_asc(products::Column::SortOrder)
         .order_by_asc(products::Column::Name)
         .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|p| to_dto(p, &currency)).collect())
+        .await?)
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<ProductDto, ServiceError> {
