@@ -39,7 +39,7 @@ impl Default for BusinessSettings {
     }
 }
 
-/// `POST /api/auth/register`. No `Debug`, so the password cannot end up in a log line.
+/// `POST /api/auth/register`.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Registration {
@@ -434,3 +434,26 @@ pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
 }
+
+/// Passwords never reach a log line, even through `{:?}`.
+macro_rules! redacted_debug {
+    ($($name:ident { $($shown:ident),* }),+) => {$(
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $(.field(stringify!($shown), &self.$shown))*
+                    .finish_non_exhaustive()
+            }
+        }
+    )+};
+}
+
+redacted_debug!(
+    Registration {
+        username,
+        email,
+        business_name
+    },
+    Credentials { email },
+    PasswordChange {}
+);

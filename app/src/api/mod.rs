@@ -1,7 +1,10 @@
 //! Server functions: thin adapters from the dashboard to the services.
 
+pub mod account;
 pub mod admin;
+pub mod business;
 mod error;
+pub mod orders;
 #[cfg(feature = "ssr")]
 mod session;
 pub mod system;

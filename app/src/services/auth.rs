@@ -107,6 +107,13 @@ impl TokenKeys {
 /// The name of the dashboard's session cookie.
 pub const SESSION_COOKIE: &str = "novi_session";
 
+/// The `Set-Cookie` value of the dashboard's session: HttpOnly so scripts cannot read it,
+/// SameSite=Lax against CSRF, `Secure` over HTTPS. An empty token with age 0 ends it.
+pub fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}")
+}
+
 /// The session token of a request: `Authorization: Bearer …`, else the session cookie.
 pub fn token_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
     let bearer = headers

@@ -3,7 +3,7 @@
 use app::{
     dto::{Credentials, PasswordChange, Registration, UserSummary},
     services::{
-        auth::{self, SESSION_COOKIE, SESSION_HOURS},
+        auth::{self, SESSION_HOURS},
         users,
     },
     state::AppState,
@@ -104,11 +104,7 @@ pub async fn change_password(
     Ok(Json(Done::new()))
 }
 
-/// The dashboard's session: HttpOnly so scripts cannot read it, SameSite=Lax against CSRF.
 fn session_cookie(token: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .expect("a JWT and these attributes are valid header characters")
+    HeaderValue::from_str(&auth::session_cookie(token, max_age, secure))
+        .expect("a JWT and the cookie attributes are valid header characters")
 }

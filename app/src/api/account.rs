@@ -1,0 +1,55 @@
+//! Signing in and out of the dashboard, and the account of the signed-in user.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::{
+    api::AppError,
+    dto::{Credentials, PasswordChange, UserDto, UserSummary},
+};
+
+/// Signs in and sets the session cookie.
+#[server(prefix = "/rpc", endpoint = "account/login", input = Json)]
+pub async fn login(credentials: Credentials) -> Result<UserSummary, AppError> {
+    use crate::services::auth;
+    let state = crate::state::AppState::from_context()?;
+    let ip = crate::api::session::client_ip().await;
+    let (token, user) = auth::login(&state.db, &state.tokens, &credentials.email, credentials.password, ip).await?;
+    set_cookie(&auth::session_cookie(
+        &token,
+        auth::SESSION_HOURS * 3600,
+        state.secure_cookies,
+    ));
+    Ok(UserSummary::from(&user))
+}
+
+/// Ends the dashboard session.
+#[server(prefix = "/rpc", endpoint = "account/logout", input = Json)]
+pub async fn logout() -> Result<(), AppError> {
+    let state = crate::state::AppState::from_context()?;
+    set_cookie(&crate::services::auth::session_cookie("", 0, state.secure_cookies));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "account/me", input = Json)]
+pub async fn current_user() -> Result<UserDto, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    Ok(crate::services::users::current(&state.db, &caller).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "account/password", input = Json)]
+pub async fn change_password(change: PasswordChange) -> Result<(), AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    let ip = crate::api::session::client_ip().await;
+    Ok(crate::services::users::change_password(&state.db, &caller, change, ip).await?)
+}
+
+#[cfg(feature = "ssr")]
+fn set_cookie(cookie: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(cookie),
+    ) {
+        response.insert_header(axum::http::header::SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,45 @@
+//! The orders board and order pages.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::{
+    api::AppError,
+    dto::{NewOrder, OrderChanges, OrderDto, OrderPage, OrderQuery},
+};
+use entity::enums::OrderStatus;
+
+#[server(prefix = "/rpc", endpoint = "orders/list", input = Json)]
+pub async fn list_orders(query: OrderQuery) -> Result<OrderPage, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    Ok(crate::services::orders::list(&state.db, &caller, query).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "orders/get", input = Json)]
+pub async fn get_order(id: i64) -> Result<OrderDto, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    Ok(crate::services::orders::get(&state.db, &caller, id).await?)
+}
+
+/// An order typed in by staff (source `manual`).
+#[server(prefix = "/rpc", endpoint = "orders/create", input = Json)]
+pub async fn create_order(order: NewOrder) -> Result<OrderDto, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    let ip = crate::api::session::client_ip().await;
+    let source = entity::enums::OrderSource::Manual;
+    Ok(crate::services::orders::create(&state.db, &caller, order, source, ip).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "orders/update", input = Json)]
+pub async fn update_order(id: i64, changes: OrderChanges) -> Result<OrderDto, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    let ip = crate::api::session::client_ip().await;
+    Ok(crate::services::orders::update(&state.db, &caller, id, changes, ip).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "orders/status", input = Json)]
+pub async fn change_order_status(id: i64, status: OrderStatus) -> Result<OrderDto, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    let ip = crate::api::session::client_ip().await;
+    Ok(crate::services::orders::change_status(&state.db, &caller, id, status, ip).await?)
+}
