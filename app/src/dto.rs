@@ -26,6 +26,7 @@ pub struct BusinessSettings {
     /// Orders parsed with less confidence than this go to the review queue.
     pub confidence_threshold: f64,
     pub whatsapp_enabled: bool,
+    pub templates: MessageTemplates,
 }
 
 impl Default for BusinessSettings {
@@ -35,8 +36,50 @@ impl Default for BusinessSettings {
             delivery_fee: 0,
             confidence_threshold: 0.7,
             whatsapp_enabled: false,
+            templates: MessageTemplates::default(),
         }
     }
+}
+
+/// The texts Novi answers customers with; `{placeholders}` are listed in `templates::PLACEHOLDERS`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct MessageTemplates {
+    /// Sent when an order is confirmed.
+    pub order_confirmation: String,
+    /// Sent when staff still have to confirm a parsed order.
+    pub order_received: String,
+    /// Sent when a message needs a person to read it.
+    pub needs_review: String,
+    /// Sent when the order leaves with a driver.
+    pub delivery_update: String,
+    /// Sent when the order is delivered.
+    pub delivered: String,
+}
+
+impl Default for MessageTemplates {
+    fn default() -> Self {
+        Self {
+            order_confirmation: "Hi {customer_name}! Your order #{order_number} is confirmed:\n{order_items}\nTotal: {total}\nEstimated delivery: {delivery_time}\nTrack it here: {tracking_link}".into(),
+            order_received: "Hi {customer_name}, we got your order and are confirming it now.".into(),
+            needs_review: "Hi {customer_name}, we received your message and will confirm shortly.".into(),
+            delivery_update: "Your order #{order_number} is on its way! {driver_name} ({vehicle_info}) will be there in about {estimated_time}. Track it: {tracking_link}".into(),
+            delivered: "Your order #{order_number} was delivered. Thank you for ordering from {business_name}!".into(),
+        }
+    }
+}
+
+/// `PATCH /api/businesses/:id` `templates`: any of these; absent ones stay.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct TemplateChanges {
+    pub order_confirmation: Option<String>,
+    pub order_received: Option<String>,
+    pub needs_review: Option<String>,
+    pub delivery_update: Option<String>,
+    pub delivered: Option<String>,
 }
 
 /// `POST /api/auth/register`.
@@ -241,6 +284,7 @@ pub struct SettingsDto {
     pub delivery_fee: f64,
     pub confidence_threshold: f64,
     pub whatsapp_enabled: bool,
+    pub templates: MessageTemplates,
 }
 
 /// `PATCH /api/businesses/:id`: any of these; absent fields stay as they are.
@@ -258,6 +302,7 @@ pub struct BusinessChanges {
     pub delivery_fee: Option<f64>,
     pub confidence_threshold: Option<f64>,
     pub whatsapp_enabled: Option<bool>,
+    pub templates: Option<TemplateChanges>,
 }
 
 /// A product's variant or modifier with its price as a decimal.

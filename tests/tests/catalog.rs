@@ -160,6 +160,27 @@ async fn settings_change_is_owner_only_and_audited(engine: Engine) {
         assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
     }
 
+    let templates = json!({"templates": {"order_confirmation": "Thanks {customer_name}! Ready at {eta}", "delivered": "Enjoy, {customer_name"}});
+    let (status, body) = app.send(reqwest::Method::PATCH, &path, &owner, templates).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"]["fields"]["templates.order_confirmation"]
+            .as_str()
+            .unwrap()
+            .contains("{eta}"),
+        "{body}"
+    );
+    assert!(body["error"]["fields"]["templates.delivered"].is_string(), "{body}");
+    let templates = json!({"templates": {"order_confirmation": "Obrigado {customer_name}! Total {total}"}});
+    let (status, body) = app.send(reqwest::Method::PATCH, &path, &owner, templates).await;
+    assert_eq!(status, 200, "{body}");
+    let saved = &body["business"]["settings"]["templates"];
+    assert_eq!(saved["order_confirmation"], "Obrigado {customer_name}! Total {total}");
+    assert!(
+        saved["delivery_update"].as_str().unwrap().contains("{tracking_link}"),
+        "the others keep their defaults"
+    );
+
     let event = audit_events::Entity::find()
         .filter(audit_events::Column::Action.eq("settings_changed"))
         .one(&app.db)

@@ -10,7 +10,9 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::{
-    dto::{BusinessChanges, BusinessDto, BusinessSettings, BusinessStats, SettingsDto},
+    dto::{
+        BusinessChanges, BusinessDto, BusinessSettings, BusinessStats, MessageTemplates, SettingsDto, TemplateChanges,
+    },
     error::{ServiceError, Validator},
     money,
     services::{
@@ -73,6 +75,9 @@ pub async fn update(
             "use a number from 0 to 1",
         );
         settings.confidence_threshold = threshold;
+    }
+    if let Some(templates) = changes.templates {
+        apply_templates(&mut check, &mut settings.templates, templates);
     }
     check.finish()?;
     if let Some(auto_confirm) = changes.auto_confirm {
@@ -141,6 +146,7 @@ fn to_dto(business: businesses::Model, stats: BusinessStats) -> BusinessDto {
             delivery_fee: money::to_decimal(settings.delivery_fee, &business.currency),
             confidence_threshold: settings.confidence_threshold,
             whatsapp_enabled: settings.whatsapp_enabled,
+            templates: settings.templates,
         },
         id: business.id,
         name: business.name,
@@ -166,6 +172,57 @@ fn audit_view(business: &businesses::Model) -> serde_json::Value {
         "timezone": business.timezone,
         "settings": business.settings,
     })
+}
+
+/// Checks each changed template (not empty, at most 1000 characters, known placeholders only)
+/// and takes it.
+fn apply_templates(check: &mut Validator, templates: &mut MessageTemplates, changes: TemplateChanges) {
+    let slots = [
+        (
+            "order_confirmation",
+            changes.order_confirmation,
+            &mut templates.order_confirmation,
+        ),
+        ("order_received", changes.order_received, &mut templates.order_received),
+        ("needs_review", changes.needs_review, &mut templates.needs_review),
+        (
+            "delivery_update",
+            changes.delivery_update,
+            &mut templates.delivery_update,
+        ),
+        ("delivered", changes.delivered, &mut templates.delivered),
+    ];
+    for (name, change, slot) in slots {
+        let Some(text) = change else { continue };
+        let field = format!("templates.{name}");
+        let text = text.trim().to_string();
+        check.check(
+            (1..=1000).contains(&text.chars().count()),
+            &field,
+            "use 1 to 1000 characters",
+        );
+        match crate::templates::unknown_placeholders(&text) {
+            Ok(unknown) if unknown.is_empty() => *slot = text,
+            Ok(unknown) => {
+                let known = crate::templates::PLACEHOLDERS
+                    .iter()
+                    .map(|p| format!("{{{p}}}"))
+                    .collect::<Vec<_>>();
+                check.check(
+                    false,
+                    &field,
+                    format!(
+                        "unknown placeholder {{{}}}; use {}",
+                        unknown.join("}, {"),
+                        known.join(", ")
+                    ),
+                );
+            }
+            Err(message) => {
+                check.check(false, &field, message);
+            }
+        }
+    }
 }
 
 /// `Area/City` names of the tz database, or `UTC`.
