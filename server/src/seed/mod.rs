@@ -81,7 +81,7 @@ impl fmt::Display for Report {
         }
         write!(
             f,
-            "  sign in as {OWNER_EMAIL} (also staff@ and driver@pizzapalace.example)"
+            "  sign in as {OWNER_EMAIL} (also staff@ and driver@pizzapalace.example; platform admin {ADMIN_EMAIL})"
         )
     }
 }
