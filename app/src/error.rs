@@ -74,9 +74,14 @@ impl ServiceError {
 
     /// A unique constraint's violation becomes a conflict that says `message`.
     pub fn unique(error: DbErr, message: &str) -> Self {
-        match error.sql_err() {
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ServiceError::Conflict(message.to_string()),
-            _ => ServiceError::Database(error),
+        if is_unique_violation(&error) {
+            ServiceError::Conflict(message.to_string())
+        } else {
+            ServiceError::Database(error)
         }
     }
+}
+
+pub fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }

@@ -46,6 +46,9 @@ enum Task {
         /// Generate this many orders instead of about 90 days of history.
         #[arg(long)]
         orders: Option<u64>,
+        /// Required in production, where demo users with a known password would be a door.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -146,7 +149,13 @@ async fn dispatch(task: Task, mut config: Config) -> Result<ExitCode, BoxError> 
                 }
             }
         }
-        Task::Seed { orders } => {
+        Task::Seed { orders, force } => {
+            if config.environment == Environment::Production && !force {
+                eprintln!(
+                    "novi: `seed` creates demo users, a platform admin among them; add --force to do it in production"
+                );
+                return Ok(ExitCode::from(2));
+            }
             let db = db::connect(&config.database_url).await?;
             Migrator::up(&db, None).await?;
             let report = seed::run(&db, seed::Options::from_env(orders)).await?;

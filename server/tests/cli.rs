@@ -89,5 +89,10 @@ fn migrate_up_status_down_on_a_new_sqlite_file() {
         &[("JWT_SECRET", &"s".repeat(40)), ("DATABASE_URL", url.as_str())],
     );
     assert_eq!(refused.status.code(), Some(2), "fresh needs --force in production");
+    let refused = novi(
+        &["seed"],
+        &[("JWT_SECRET", &"s".repeat(40)), ("DATABASE_URL", url.as_str())],
+    );
+    assert_eq!(refused.status.code(), Some(2), "demo users need --force in production");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -160,6 +160,10 @@ async fn settings_change_is_owner_only_and_audited(engine: Engine) {
         assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
     }
 
+    let (status, body) = app
+        .send(reqwest::Method::PATCH, &path, &owner, json!({"currency": "EUR"}))
+        .await;
+    assert_eq!(status, 409, "prices are in dollars: {body}");
     let templates = json!({"templates": {"order_confirmation": "Thanks {customer_name}! Ready at {eta}", "delivered": "Enjoy, {customer_name"}});
     let (status, body) = app.send(reqwest::Method::PATCH, &path, &owner, templates).await;
     assert_eq!(status, 422, "{body}");

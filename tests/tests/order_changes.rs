@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 on_every_engine!(
+    orders_created_at_once_get_distinct_numbers,
     an_order_is_priced_from_the_catalog_and_checked,
     the_life_cycle_allows_only_its_steps,
     editing_reprices_and_is_audited,
@@ -38,6 +39,41 @@ async fn set_status(app: &TestApp, token: &str, id: i64, status: &str) -> (u16, 
         json!({ "status": status }),
     )
     .await
+}
+
+async fn orders_created_at_once_get_distinct_numbers(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.seed_demo(1).await;
+    let staff = app.token("staff@pizzapalace.example", DEMO_PASSWORD).await;
+    let answers = create_eight_at_once(&app, &staff).await;
+    let mut numbers: Vec<i64> = answers
+        .iter()
+        .map(|(status, body)| {
+            assert_eq!(*status, 201, "{body}");
+            body["order"]["order_number"].as_i64().unwrap()
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (2..=9).collect::<Vec<_>>());
+    app.stop().await;
+}
+
+/// Eight orders for the same new customer, sent at once.
+async fn create_eight_at_once(app: &TestApp, token: &str) -> Vec<(u16, Value)> {
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (client, url, token) = (app.client.clone(), app.url("/api/orders"), token.to_string());
+        tasks.push(tokio::spawn(async move {
+            let body = json!({"customer_phone": "+15559990000", "items": [{"name": "Coke", "quantity": 1}]});
+            let response = client.post(url).bearer_auth(token).json(&body).send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    answers
 }
 
 async fn an_order_is_priced_from_the_catalog_and_checked(engine: Engine) {
@@ -107,6 +143,10 @@ async fn an_order_is_priced_from_the_catalog_and_checked(engine: Engine) {
     )
     .await;
     assert_eq!(status, 422, "absurd amounts are refused, not overflowed: {body}");
+
+    let twice = json!({"items": [{"name": "margherita", "quantity": 1, "modifiers": ["Olives", "Black olives", "black olives"]}]});
+    let (status, body) = create(&app, &staff, twice).await;
+    assert_eq!(status, 422, "a modifier counts once: {body}");
 
     let (status, body) = create(&app, &staff, json!({"items": []})).await;
     assert_eq!(status, 422);

@@ -30,6 +30,7 @@ pub async fn set_business_active(
     caller: &Caller,
     id: i64,
     active: bool,
+    ip: Option<String>,
 ) -> Result<BusinessSummary, ServiceError> {
     caller.require(Permission::Platform)?;
     let business = businesses::Entity::find_by_id(id)
@@ -56,7 +57,7 @@ pub async fn set_business_active(
             entity_id: Some(business.id),
             before: Some(json!({ "is_active": before })),
             after: Some(json!({ "is_active": active })),
-            ip: None,
+            ip,
         },
     )
     .await?;

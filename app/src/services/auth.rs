@@ -94,7 +94,8 @@ impl TokenKeys {
             .map_err(|error| ServiceError::Internal(format!("cannot sign a token: {error}")))
     }
 
-    fn user_id(&self, token: &str) -> Result<i64, ServiceError> {
+    /// The user a validly signed, unexpired token names; nothing else is checked.
+    pub fn user_id(&self, token: &str) -> Result<i64, ServiceError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.0.decoding, &self.0.validation)
             .map_err(|_| ServiceError::Unauthorized("the session token is invalid or expired"))?;
         data.claims

@@ -80,6 +80,12 @@ pub async fn update(
         apply_templates(&mut check, &mut settings.templates, templates);
     }
     check.finish()?;
+    if currency.as_ref().is_some_and(|c| *c != business.currency) && has_products(db, business.id).await? {
+        return Err(ServiceError::Conflict(
+            "prices are stored in the current currency; export the catalog, change the currency, then import it again"
+                .into(),
+        ));
+    }
     if let Some(auto_confirm) = changes.auto_confirm {
         settings.auto_confirm = auto_confirm;
     }
@@ -128,6 +134,14 @@ pub async fn update(
     txn.commit().await?;
     let stats = stats(db, &updated).await?;
     Ok(to_dto(updated, stats))
+}
+
+async fn has_products(db: &DatabaseConnection, business_id: i64) -> Result<bool, ServiceError> {
+    Ok(entity::products::Entity::find()
+        .filter(entity::products::Column::BusinessId.eq(business_id))
+        .count(db)
+        .await?
+        > 0)
 }
 
 async fn visible(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<businesses::Model, ServiceError> {

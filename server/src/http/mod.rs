@@ -59,6 +59,10 @@ fn routes(state: AppState) -> Router {
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .route_layer(middleware::from_fn(metrics::record))
+        .layer(middleware::from_fn_with_state(
+            (rate_limit::Limits::new(), state.clone()),
+            rate_limit::limit,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -1,5 +1,6 @@
-//! Token-bucket rate limits kept in memory: per client IP on the sign-in routes, per session
-//! (or IP, when signed out) on the rest of the API. Each instance limits on its own.
+//! Token-bucket rate limits kept in memory, over the REST API and the server functions alike:
+//! sign-in routes per client IP, everything else per signed-in user (per IP when the token does
+//! not check out, so made-up tokens buy no extra allowance). Each instance limits on its own.
 
 use std::{
     collections::HashMap,
@@ -8,17 +9,23 @@ use std::{
     time::{Duration, Instant},
 };
 
+use app::{services::auth, state::AppState};
 use axum::{
     extract::{ConnectInfo, Request, State},
-    http::header,
     middleware::Next,
     response::{IntoResponse, Response},
 };
 
 use super::error::ApiError;
 
-/// Forget idle clients once this many are tracked, so memory stays bounded.
+/// Forget idle clients once this many are tracked, so memory and lock time stay bounded.
 const MAX_TRACKED: usize = 50_000;
+/// Sign-in attempts per client IP per minute: plenty for people, little for password guessing.
+const SIGN_IN_PER_MINUTE: u32 = 20;
+/// API calls and server-function calls per user per minute.
+const CALLS_PER_MINUTE: u32 = 600;
+const SIGN_IN_PATHS: [&str; 2] = ["/api/auth/", "/rpc/account/"];
+const LIMITED_PATHS: [&str; 2] = ["/api/", "/rpc/"];
 
 pub struct RateLimiter {
     capacity: f64,
@@ -33,12 +40,12 @@ struct Bucket {
 
 impl RateLimiter {
     /// `capacity` requests at once, refilled evenly over `period`.
-    pub fn new(capacity: u32, period: Duration) -> Arc<Self> {
-        Arc::new(Self {
+    pub fn new(capacity: u32, period: Duration) -> Self {
+        Self {
             capacity: f64::from(capacity),
             per_second: f64::from(capacity) / period.as_secs_f64(),
             buckets: Mutex::new(HashMap::new()),
-        })
+        }
     }
 
     /// Takes a token for `key`, or says how long until one is free.
@@ -48,6 +55,10 @@ impl RateLimiter {
         if buckets.len() >= MAX_TRACKED {
             let (capacity, per_second) = (self.capacity, self.per_second);
             buckets.retain(|_, b| b.tokens + now.duration_since(b.updated).as_secs_f64() * per_second < capacity);
+            if buckets.len() >= MAX_TRACKED / 2 {
+                // Mostly busy clients: start over rather than scan this map on every request.
+                buckets.clear();
+            }
         }
         let bucket = buckets.entry(key).or_insert(Bucket {
             tokens: self.capacity,
@@ -65,36 +76,40 @@ impl RateLimiter {
     }
 }
 
-fn client_ip(request: &Request) -> String {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_default()
+/// The two limiters every request passes.
+pub struct Limits {
+    sign_in: RateLimiter,
+    calls: RateLimiter,
 }
 
-/// Limits by client IP.
-pub async fn by_ip(State(limiter): State<Arc<RateLimiter>>, request: Request, next: Next) -> Response {
-    match limiter.take(format!("ip:{}", client_ip(&request))) {
-        Ok(()) => next.run(request).await,
-        Err(wait) => ApiError::RateLimited { retry_after: wait }.into_response(),
+impl Limits {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self {
+            sign_in: RateLimiter::new(SIGN_IN_PER_MINUTE, Duration::from_secs(60)),
+            calls: RateLimiter::new(CALLS_PER_MINUTE, Duration::from_secs(60)),
+        })
     }
 }
 
-/// Limits by session token, falling back to the IP for anonymous calls.
-pub async fn by_caller(State(limiter): State<Arc<RateLimiter>>, request: Request, next: Next) -> Response {
-    let credential = [header::AUTHORIZATION, header::COOKIE].iter().find_map(|name| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    });
-    let key = match credential {
-        Some(credential) => format!("session:{credential}"),
-        None => format!("ip:{}", client_ip(&request)),
+pub async fn limit(State((limits, state)): State<(Arc<Limits>, AppState)>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_default();
+    let verdict = if SIGN_IN_PATHS.iter().any(|prefix| path.starts_with(prefix)) {
+        limits.sign_in.take(format!("ip:{ip}"))
+    } else if LIMITED_PATHS.iter().any(|prefix| path.starts_with(prefix)) {
+        let user = auth::token_from_headers(request.headers()).and_then(|token| state.tokens.user_id(&token).ok());
+        limits.calls.take(match user {
+            Some(user) => format!("user:{user}"),
+            None => format!("ip:{ip}"),
+        })
+    } else {
+        Ok(())
     };
-    match limiter.take(key) {
+    match verdict {
         Ok(()) => next.run(request).await,
         Err(wait) => ApiError::RateLimited { retry_after: wait }.into_response(),
     }

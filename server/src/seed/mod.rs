@@ -41,8 +41,8 @@ impl Options {
     }
 }
 
-/// What a seed run did, for the person who ran it.
-#[derive(Debug, Default)]
+/// What a seed run did, for the person who ran it. No `Debug`: it may hold a password.
+#[derive(Default)]
 pub struct Report {
     pub business_id: i64,
     pub business_created: bool,

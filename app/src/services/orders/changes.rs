@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     dto::{NewOrder, OrderChanges, OrderDto},
-    error::{ServiceError, Validator},
+    error::{ServiceError, Validator, is_unique_violation},
     money,
     services::{
         access::Permission,
@@ -75,16 +75,8 @@ pub async fn create(
     }
 
     let now = Utc::now();
-    let txn = db.begin().await?;
-    let customer_id = match &phone {
-        Some(phone) => Some(upsert_customer(&txn, business.id, phone, name.as_deref(), address.as_deref()).await?),
-        None => None,
-    };
-    let order_number = next_order_number(&txn, business.id).await?;
-    let created = orders::ActiveModel {
+    let draft = orders::ActiveModel {
         business_id: Set(business.id),
-        order_number: Set(order_number),
-        customer_id: Set(customer_id),
         group_id: Set(None),
         inbound_message_id: Set(None),
         source: Set(source),
@@ -102,26 +94,68 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
+    };
+    // Two orders created at the same moment can pick the same number (or the same new customer):
+    // the unique index refuses the second, or SQLite refuses its late write lock. It then simply
+    // tries again, a little later.
+    let mut attempts = 0u64;
+    let id = loop {
+        match insert_order(db, caller, draft.clone(), &lines, ip.clone()).await {
+            Err(ServiceError::Database(error)) if attempts < 10 && is_retryable(&error) => {
+                attempts += 1;
+                // Jitter, so writers that clashed once do not clash again in step.
+                let wait = 5 * attempts + rand::random_range(0..10);
+                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+            }
+            result => break result?,
+        }
+    };
+    query::get(db, caller, id).await
+}
+
+/// A clash with a concurrent writer, which a second try resolves. SQLite reports a refused
+/// write-lock upgrade only as text.
+fn is_retryable(error: &sea_orm::DbErr) -> bool {
+    is_unique_violation(error) || error.to_string().contains("database is locked")
+}
+
+/// Writes a new order with its customer, number, lines and audit entry in one transaction.
+async fn insert_order(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    mut draft: orders::ActiveModel,
+    lines: &[PricedLine],
+    ip: Option<String>,
+) -> Result<i64, ServiceError> {
+    let business_id = *draft.business_id.as_ref();
+    let txn = db.begin().await?;
+    if let Some(phone) = draft.customer_phone.as_ref().clone() {
+        let name = draft.customer_name.as_ref().clone();
+        let address = draft.delivery_address.as_ref().clone();
+        let customer = upsert_customer(&txn, business_id, &phone, name.as_deref(), address.as_deref()).await?;
+        draft.customer_id = Set(Some(customer));
+    } else {
+        draft.customer_id = Set(None);
     }
-    .insert(&txn)
-    .await?;
-    insert_lines(&txn, created.id, &lines).await?;
+    draft.order_number = Set(next_order_number(&txn, business_id).await?);
+    let created = draft.insert(&txn).await?;
+    insert_lines(&txn, created.id, lines).await?;
     audit::record(
         &txn,
         AuditEntry {
-            business_id: Some(business.id),
+            business_id: Some(business_id),
             actor_user_id: Some(caller.user_id),
             action: "order_created",
             entity_type: "order",
             entity_id: Some(created.id),
-            after: Some(snapshot(&created, &lines)),
+            after: Some(snapshot(&created, lines)),
             ip,
             ..Default::default()
         },
     )
     .await?;
     txn.commit().await?;
-    query::get(db, caller, created.id).await
+    Ok(created.id)
 }
 
 /// Replaces items, address or notes of an order that has not left the kitchen.

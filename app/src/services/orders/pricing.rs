@@ -165,21 +165,31 @@ fn price_from_catalog(product: &products::Model, item: &NewOrderItem) -> Result<
         (None, None) => (None, product.base_price),
     };
     let available = options(&product.modifiers);
-    let mut chosen = Vec::new();
-    let mut extra = 0;
+    if item.modifiers.len() > available.len() {
+        return Err((
+            "modifiers",
+            format!("{} has {} modifiers; each counts once", product.name, available.len()),
+        ));
+    }
+    let mut chosen: Vec<Value> = Vec::new();
+    let mut extra: i64 = 0;
     for wanted in &item.modifiers {
         match available
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(wanted.trim()))
         {
+            Some((name, _)) if chosen.iter().any(|c| c["name"] == name.as_str()) => {
+                return Err(("modifiers", format!("`{name}` is listed twice")));
+            }
             Some((name, price)) => {
-                extra += price;
+                // Stored prices are bounded, and at most one of each is added.
+                extra = extra.saturating_add(*price);
                 chosen.push(json!({"name": name, "price": price}));
             }
             None => return Err(("modifiers", format!("{} has no modifier `{wanted}`", product.name))),
         }
     }
-    Ok((variant, Value::Array(chosen), base + extra))
+    Ok((variant, Value::Array(chosen), base.saturating_add(extra)))
 }
 
 /// `[{"name", "price"}]` as pairs.
