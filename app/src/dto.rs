@@ -133,19 +133,12 @@ pub struct OrderQuery {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct PricedOption {
-    pub name: String,
-    pub price: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderItemDto {
     pub id: i64,
     pub product_id: Option<i64>,
     pub name: String,
     pub variant: Option<String>,
-    pub modifiers: Vec<PricedOption>,
+    pub modifiers: Vec<OptionDto>,
     pub quantity: f64,
     pub unit: Option<String>,
     pub unit_price: f64,

@@ -266,20 +266,29 @@ async fn visible(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<(p
     Ok((product, business.currency))
 }
 
+/// Variants and modifiers as stored: `[{"name", "price"}]` with prices in minor units.
+pub fn stored_options(value: &Value) -> Vec<(String, i64)> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| Some((entry.get("name")?.as_str()?.to_string(), entry.get("price")?.as_i64()?)))
+        .collect()
+}
+
+/// Stored options as the API shows them, prices as decimals in `currency`.
+pub fn option_dtos(value: &Value, currency: &str) -> Vec<OptionDto> {
+    stored_options(value)
+        .into_iter()
+        .map(|(name, price)| OptionDto {
+            name,
+            price: money::to_decimal(price, currency),
+        })
+        .collect()
+}
+
 pub(crate) fn to_dto(product: products::Model, currency: &str) -> ProductDto {
-    let options = |value: &Value| -> Vec<OptionDto> {
-        value
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|o| {
-                Some(OptionDto {
-                    name: o.get("name")?.as_str()?.to_string(),
-                    price: money::to_decimal(o.get("price")?.as_i64()?, currency),
-                })
-            })
-            .collect()
-    };
+    let options = |value: &Value| option_dtos(value, currency);
     ProductDto {
         id: product.id,
         price: money::to_decimal(product.base_price, currency),

@@ -16,6 +16,8 @@ use sea_orm::{
 };
 use serde_json::{Map, Value, json};
 
+use app::services::products::stored_options;
+
 use super::{SeedError, catalog};
 
 const DAYS: i64 = 90;
@@ -545,25 +547,13 @@ fn tracking_token() -> String {
 
 impl Product {
     fn from_model(model: &products::Model) -> Self {
-        let priced = |value: &Value| -> Vec<(String, i64)> {
-            value
-                .as_array()
-                .map(|list| {
-                    list.iter()
-                        .filter_map(|entry| {
-                            Some((entry.get("name")?.as_str()?.to_string(), entry.get("price")?.as_i64()?))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
         Self {
             id: model.id,
             name: model.name.clone(),
             is_pizza: model.category.as_deref() == Some("Pizza"),
             base_price: model.base_price,
-            variants: priced(&model.variants),
-            modifiers: priced(&model.modifiers),
+            variants: stored_options(&model.variants),
+            modifiers: stored_options(&model.modifiers),
         }
     }
 }

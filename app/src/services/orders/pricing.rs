@@ -8,6 +8,7 @@ use crate::{
     dto::NewOrderItem,
     error::{ServiceError, Validator},
     money,
+    services::products::stored_options,
 };
 
 pub const MAX_LINES: usize = 100;
@@ -143,7 +144,7 @@ pub fn find<'a>(catalog: &'a [products::Model], name: &str) -> Option<&'a produc
 type Priced = (Option<String>, Value, i64);
 
 fn price_from_catalog(product: &products::Model, item: &NewOrderItem) -> Result<Priced, (&'static str, String)> {
-    let variants = options(&product.variants);
+    let variants = stored_options(&product.variants);
     let (variant, base) = match (&item.variant, variants.first()) {
         (Some(wanted), _) => {
             let found = variants
@@ -164,7 +165,7 @@ fn price_from_catalog(product: &products::Model, item: &NewOrderItem) -> Result<
         (None, Some((name, price))) => (Some(name.clone()), *price),
         (None, None) => (None, product.base_price),
     };
-    let available = options(&product.modifiers);
+    let available = stored_options(&product.modifiers);
     if item.modifiers.len() > available.len() {
         return Err((
             "modifiers",
@@ -190,14 +191,4 @@ fn price_from_catalog(product: &products::Model, item: &NewOrderItem) -> Result<
         }
     }
     Ok((variant, Value::Array(chosen), base.saturating_add(extra)))
-}
-
-/// `[{"name", "price"}]` as pairs.
-fn options(value: &Value) -> Vec<(String, i64)> {
-    value
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|entry| Some((entry.get("name")?.as_str()?.to_string(), entry.get("price")?.as_i64()?)))
-        .collect()
 }

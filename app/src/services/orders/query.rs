@@ -12,10 +12,10 @@ use sea_orm::{
 use serde_json::Value;
 
 use crate::{
-    dto::{OrderDto, OrderItemDto, OrderPage, OrderQuery, Pagination, PricedOption},
+    dto::{OrderDto, OrderItemDto, OrderPage, OrderQuery, Pagination},
     error::{ServiceError, Validator},
     money,
-    services::{access::Permission, auth::Caller},
+    services::{access::Permission, auth::Caller, products},
 };
 
 pub const DEFAULT_LIMIT: u64 = 20;
@@ -121,7 +121,7 @@ fn to_dto(order: orders::Model, items: Vec<order_items::Model>) -> OrderDto {
                 product_id: item.product_id,
                 name: item.name,
                 variant: item.variant,
-                modifiers: priced_options(&item.modifiers, &currency),
+                modifiers: products::option_dtos(&item.modifiers, &currency),
                 quantity: item.quantity,
                 unit: item.unit,
                 unit_price: amount(item.unit_price),
@@ -138,20 +138,6 @@ fn to_dto(order: orders::Model, items: Vec<order_items::Model>) -> OrderDto {
         updated_at: order.updated_at,
         currency,
     }
-}
-
-fn priced_options(value: &Value, currency: &str) -> Vec<PricedOption> {
-    value
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|entry| {
-            Some(PricedOption {
-                name: entry.get("name")?.as_str()?.to_string(),
-                price: money::to_decimal(entry.get("price")?.as_i64()?, currency),
-            })
-        })
-        .collect()
 }
 
 fn response_times(value: &Value) -> BTreeMap<String, DateTime<Utc>> {
