@@ -87,17 +87,20 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
-/// The peer's IP address, for the audit log and rate limits.
+/// The peer's IP address, for the audit log.
 pub struct ClientIp(pub Option<String>);
+
+/// The peer's IP address, as the listener recorded it.
+pub fn peer_ip(extensions: &axum::http::Extensions) -> Option<String> {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
-        Ok(Self(ip))
+        Ok(Self(peer_ip(&parts.extensions)))
     }
 }

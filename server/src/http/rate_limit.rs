@@ -4,19 +4,18 @@
 
 use std::{
     collections::HashMap,
-    net::SocketAddr,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
 use app::{services::auth, state::AppState};
 use axum::{
-    extract::{ConnectInfo, Request, State},
+    extract::{Request, State},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 
-use super::error::ApiError;
+use super::{error::ApiError, extract::peer_ip};
 
 /// Forget idle clients once this many are tracked, so memory and lock time stay bounded.
 const MAX_TRACKED: usize = 50_000;
@@ -93,11 +92,7 @@ impl Limits {
 
 pub async fn limit(State((limits, state)): State<(Arc<Limits>, AppState)>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let ip = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_default();
+    let ip = peer_ip(request.extensions()).unwrap_or_default();
     let verdict = if SIGN_IN_PATHS.iter().any(|prefix| path.starts_with(prefix)) {
         limits.sign_in.take(format!("ip:{ip}"))
     } else if LIMITED_PATHS.iter().any(|prefix| path.starts_with(prefix)) {
