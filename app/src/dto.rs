@@ -304,6 +304,9 @@ pub struct BusinessChanges {
 pub struct OptionDto {
     pub name: String,
     pub price: f64,
+    /// Other ways customers write it ("big" for "Large").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

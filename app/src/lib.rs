@@ -6,6 +6,7 @@ mod app;
 pub mod dto;
 pub mod money;
 mod pages;
+pub mod parser;
 pub mod templates;
 
 pub use app::{App, shell};

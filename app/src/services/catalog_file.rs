@@ -288,6 +288,7 @@ fn split_options(cell: &str) -> Option<Vec<OptionDto>> {
             Some(OptionDto {
                 name: name.trim().to_string(),
                 price: price.trim().parse().ok()?,
+                aliases: Vec::new(),
             })
         })
         .collect()
@@ -308,15 +309,18 @@ mod tests {
                 OptionDto {
                     name: "Small".into(),
                     price: 9.99,
+                    aliases: Vec::new(),
                 },
                 OptionDto {
                     name: "Large".into(),
                     price: 15.99,
+                    aliases: Vec::new(),
                 },
             ],
             modifiers: vec![OptionDto {
                 name: "Extra cheese".into(),
                 price: 1.5,
+                aliases: Vec::new(),
             }],
             aliases: vec!["special".into(), "house pizza".into()],
             is_available: false,

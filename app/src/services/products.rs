@@ -211,7 +211,12 @@ impl Fields {
                         "give each a distinct name of 1 to 80 characters",
                     );
                     check.check(minor.is_some(), field, "give each a price of 0 or more");
-                    stored.push(json!({ "name": name, "price": minor.unwrap_or_default() }));
+                    let aliases = clean_aliases(&mut *check, field, option.aliases);
+                    let mut entry = json!({ "name": name, "price": minor.unwrap_or_default() });
+                    if !aliases.is_empty() {
+                        entry["aliases"] = json!(aliases);
+                    }
+                    stored.push(entry);
                     names.push(name);
                 }
                 check.check(stored.len() <= 50, field, "use at most 50");
@@ -220,19 +225,7 @@ impl Fields {
         };
         let variants = options("variants", variants);
         let modifiers = options("modifiers", modifiers);
-        let aliases = aliases.map(|list| {
-            let list: Vec<String> = list
-                .into_iter()
-                .map(|a| a.trim().to_lowercase())
-                .filter(|a| !a.is_empty())
-                .collect();
-            check.check(
-                list.len() <= 20 && list.iter().all(|a| a.chars().count() <= 80),
-                &format!("{prefix}aliases"),
-                "use at most 20 aliases of up to 80 characters",
-            );
-            json!(list)
-        });
+        let aliases = aliases.map(|list| json!(clean_aliases(check, &format!("{prefix}aliases"), list)));
         Self {
             price: price.flatten(),
             variants,
@@ -240,6 +233,21 @@ impl Fields {
             aliases,
         }
     }
+}
+
+/// Aliases trimmed and lower-cased, at most 20 of up to 80 characters.
+fn clean_aliases(check: &mut Validator, field: &str, list: Vec<String>) -> Vec<String> {
+    let list: Vec<String> = list
+        .into_iter()
+        .map(|a| a.trim().to_lowercase())
+        .filter(|a| !a.is_empty())
+        .collect();
+    check.check(
+        list.len() <= 20 && list.iter().all(|a| a.chars().count() <= 80),
+        field,
+        "use at most 20 aliases of up to 80 characters",
+    );
+    list
 }
 
 pub(crate) async fn own_business_currency(
@@ -278,12 +286,27 @@ pub fn stored_options(value: &Value) -> Vec<(String, i64)> {
 
 /// Stored options as the API shows them, prices as decimals in `currency`.
 pub fn option_dtos(value: &Value, currency: &str) -> Vec<OptionDto> {
-    stored_options(value)
+    value
+        .as_array()
         .into_iter()
-        .map(|(name, price)| OptionDto {
-            name,
-            price: money::to_decimal(price, currency),
+        .flatten()
+        .filter_map(|entry| {
+            Some(OptionDto {
+                name: entry.get("name")?.as_str()?.to_string(),
+                price: money::to_decimal(entry.get("price")?.as_i64()?, currency),
+                aliases: string_list(entry.get("aliases")),
+            })
         })
+        .collect()
+}
+
+/// A stored JSON list of strings (aliases); anything else reads as empty.
+pub fn string_list(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.as_str().map(str::to_string))
         .collect()
 }
 
@@ -294,13 +317,7 @@ pub(crate) fn to_dto(product: products::Model, currency: &str) -> ProductDto {
         price: money::to_decimal(product.base_price, currency),
         variants: options(&product.variants),
         modifiers: options(&product.modifiers),
-        aliases: product
-            .aliases
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|a| a.as_str().map(str::to_string))
-            .collect(),
+        aliases: string_list(Some(&product.aliases)),
         name: product.name,
         category: product.category,
         description: product.description,
