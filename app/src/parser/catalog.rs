@@ -149,7 +149,7 @@ impl Catalog {
                         .filter(|w| !CONNECTORS.contains(&w.as_str()))
                         .cloned()
                         .collect();
-                    catalog.word_id(&joined)
+                    catalog.exact_word_id(&joined)
                 });
                 for id in &kept {
                     if !seen_in_product.contains(id) {
@@ -191,6 +191,9 @@ impl Catalog {
         catalog.neighbours = by_id
             .iter()
             .map(|(word, id)| {
+                if word.chars().count() < 6 {
+                    return Vec::new();
+                }
                 catalog
                     .fuzzy
                     .lookup(word)
@@ -406,6 +409,17 @@ impl Catalog {
         }
         let id = self.vocab.len() as u32;
         self.fuzzy.insert(id, &stemmed);
+        self.vocab.insert(stemmed, id);
+        id
+    }
+
+    /// A word id reachable only when written exactly: a whole name run together ("cocacola").
+    fn exact_word_id(&mut self, word: &str) -> u32 {
+        let stemmed = stem(word).to_string();
+        if let Some(&id) = self.vocab.get(&stemmed) {
+            return id;
+        }
+        let id = self.vocab.len() as u32;
         self.vocab.insert(stemmed, id);
         id
     }

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 /// Edits allowed in a word of `chars` characters: none for short words, where one typo makes
-/// another word ("tea", "pea"), two for long ones ("margarita" for "margherita").
+/// another word ("tea", "pea"), two for long ones ("margarita" for "margherita"). Four-letter
+/// words must also keep their first letter ("bred" is "bread", "larg" is not "marg").
 pub fn allowed_edits(chars: usize) -> usize {
     match chars {
         0..=3 => 0,
@@ -78,6 +79,9 @@ impl FuzzyIndex {
                     continue;
                 }
                 let target = &self.words[id as usize];
+                if (chars.len() <= 4 || target.len() <= 4) && chars.first() != target.first() {
+                    continue;
+                }
                 let limit = edits.min(allowed_edits(target.len()));
                 if let Some(distance) = distance_within(&chars, target, limit) {
                     found.push((id, distance));
@@ -181,12 +185,12 @@ mod tests {
         let mut index = FuzzyIndex::default();
         index.insert(0, "margherita");
         index.insert(1, "pepperoni");
-        index.insert(2, "coke");
-        index.insert(3, "tea");
+        index.insert(2, "bread");
+        index.insert(3, "marg");
         assert_eq!(index.lookup("margarita"), vec![(0, 2)]);
         assert_eq!(index.lookup("peperoni"), vec![(1, 1)]);
-        assert_eq!(index.lookup("cokr"), vec![(2, 1)]);
-        assert!(index.lookup("pea").is_empty());
-        assert!(index.lookup("sprite").is_empty());
+        assert_eq!(index.lookup("bred"), vec![(2, 1)]);
+        assert!(index.lookup("larg").is_empty());
+        assert!(index.lookup("coke").is_empty());
     }
 }

@@ -70,6 +70,14 @@ impl<'a> Words<'a> {
         }
     }
 
+    /// A word the lexicon does not know and the catalog knows only through a typo.
+    pub fn is_stranger(&self, at: usize) -> bool {
+        self.is_word(at)
+            && self.lex[at].is_none()
+            && self.folded[at].chars().count() > 1
+            && self.hits[at].iter().all(|(_, similarity)| *similarity < 1.0)
+    }
+
     /// A number the customer wrote or said: "2", "x2", "two" (not "a", not "do").
     pub fn counts_plainly(&self, at: usize) -> bool {
         match self.tokens[at].kind {
@@ -121,12 +129,12 @@ pub struct Modifiers {
     pub other_words: usize,
 }
 
-/// Finds every product named in the clause and reads its item. `inherited` is the action
-/// word in force from the clause before ("with sausage and black olives").
-pub fn read(words: &mut Words<'_>, catalog: &Catalog, inherited: Option<Action>) -> (Vec<Draft>, Option<Action>) {
+/// Finds every product named in the clause and reads its item; also returns the topping word
+/// in force at the end, for a clause that goes on after "and".
+pub fn read(words: &mut Words<'_>, catalog: &Catalog) -> (Vec<Draft>, Option<Action>) {
     let matches = find_products(words, catalog);
     let mut drafts = Vec::with_capacity(matches.len());
-    let mut last_action = inherited;
+    let mut last_action = None;
     let starts: Vec<usize> = matches
         .iter()
         .enumerate()
@@ -150,8 +158,7 @@ pub fn read(words: &mut Words<'_>, catalog: &Catalog, inherited: Option<Action>)
             },
         };
         let stated_price = take_price(words, region.clone());
-        let action = if k == 0 { inherited } else { None };
-        let modifiers = read_modifiers(words, catalog, found.product, region.clone(), action);
+        let modifiers = read_modifiers(words, catalog, found.product, region.clone(), None);
         last_action = modifiers.last_action;
 
         let mut confidence = found.coverage;
@@ -286,16 +293,25 @@ fn find_products(words: &mut Words<'_>, catalog: &Catalog) -> Vec<Found> {
         for &w in &best.words {
             usable[w] = false;
         }
-        let tokens: Vec<usize> = best.words.iter().map(|&w| word_at[w]).collect();
-        let first = tokens[0];
-        let last = *tokens.last().expect("a match uses a word");
-        let counted = counted_before(words, first);
+        let mut tokens: Vec<usize> = best.words.iter().map(|&w| word_at[w]).collect();
+        // "three large pizzas – two pepperoni": a count inside the words starts another item.
+        if let Some(split) = (tokens[0]..=tokens[tokens.len() - 1])
+            .rev()
+            .find(|&at| words.counts_plainly(at))
+        {
+            tokens.retain(|&at| at > split);
+        }
+        release_far_options(words, catalog, best.product, &mut tokens);
+        let (Some(&first), Some(&last)) = (tokens.first(), tokens.last()) else {
+            continue;
+        };
+        let counted = counted_before(words, first, true);
         let everyday = tokens.iter().all(|&at| words.lex[at].is_some());
         let stranger_beside = best.coverage < 0.7
             && [first.checked_sub(1), Some(last + 1)]
                 .into_iter()
                 .flatten()
-                .any(|at| at < words.len() && words.is_unknown(at));
+                .any(|at| at < words.len() && words.is_stranger(at));
         if everyday && !counted || stranger_beside {
             continue;
         }
@@ -318,14 +334,14 @@ fn find_products(words: &mut Words<'_>, catalog: &Catalog) -> Vec<Found> {
                     .any(|(id, _)| catalog.is_option_word(earlier.product, *id))
             })
         });
-        if an_option_of_earlier && !counted_before(words, candidate.first) {
+        if an_option_of_earlier && !counted_before(words, candidate.first, false) {
             continue;
         }
         kept.push(candidate);
     }
     for found in &kept {
         for at in found.first..=found.last {
-            let between = !words.is_word(at) || words.is_filler(at) || connector(words.folded[at]);
+            let between = words.is_filler(at) || connector(words.folded[at]);
             if found.tokens.contains(&at) || between {
                 words.used[at] = true;
             }
@@ -334,14 +350,15 @@ fn find_products(words: &mut Words<'_>, catalog: &Catalog) -> Vec<Found> {
     kept
 }
 
-/// Whether a plain count ("2", "two", "x2") stands right before `at`, past filler and size
-/// words.
-fn counted_before(words: &Words<'_>, at: usize) -> bool {
+/// Whether a plain count ("2", "two", and with `multipliers` "x2") stands right before `at`,
+/// past filler and size words.
+fn counted_before(words: &Words<'_>, at: usize, multipliers: bool) -> bool {
     let mut at = at;
     while at > 0 {
         at -= 1;
         match words.tokens[at].kind {
-            Kind::Number(_) | Kind::Multiplier(_) => return true,
+            Kind::Number(_) => return true,
+            Kind::Multiplier(_) => return multipliers,
             Kind::Word => match words.lex[at] {
                 Some(Lex::Number { .. } | Lex::Times(_)) => return true,
                 _ if words.is_filler(at) || lexicon::size_class(words.folded[at]).is_some() => {}
@@ -352,6 +369,33 @@ fn counted_before(words: &Words<'_>, at: usize) -> bool {
         }
     }
     false
+}
+
+/// Drops from a product's words the ones that stand apart and also name one of its options:
+/// in "wings 12 pcs buffalo" the product is the wings and "buffalo" their sauce, even though
+/// "buffalo wings" is an alias.
+fn release_far_options(words: &Words<'_>, catalog: &Catalog, product: usize, tokens: &mut Vec<usize>) {
+    if tokens.len() < 2 {
+        return;
+    }
+    let near = |a: usize, b: usize| {
+        let (low, high) = (a.min(b), a.max(b));
+        (low + 1..high).all(|at| words.is_filler(at) || connector(words.folded[at]))
+    };
+    let keep: Vec<usize> = tokens
+        .iter()
+        .copied()
+        .filter(|&at| {
+            let alone = !tokens.iter().any(|&other| other != at && near(at, other));
+            let option = words.hits[at]
+                .iter()
+                .any(|(id, _)| catalog.is_option_word(product, *id));
+            !(alone && option)
+        })
+        .collect();
+    if !keep.is_empty() {
+        *tokens = keep;
+    }
 }
 
 fn connector(word: &str) -> bool {

@@ -49,6 +49,7 @@ const STRONG_NAME_CUES: &[&[&str]] = &[
     &["this", "is"],
     &["my", "name", "is"],
     &["my", "name's"],
+    &["name's"],
     &["name", "is"],
     &["me", "llamo"],
     &["mi", "nombre", "es"],
@@ -196,7 +197,8 @@ impl<'a> Reader<'a> {
                 k = end + 1;
                 continue;
             }
-            if greeting_or_thanks && (0..words.len()).all(|at| words.used[at] || !words.is_unknown(at)) {
+            let idle = |at: usize| words.used[at] || !words.is_unknown(at) && words.hits[at].is_empty();
+            if greeting_or_thanks && (0..words.len()).all(idle) {
                 k += 1;
                 continue;
             }
@@ -240,7 +242,7 @@ impl<'a> Reader<'a> {
             let (_, _, last_action) = self.refer_back(words, inherited);
             return last_action;
         }
-        let (drafts, last_action) = items::read(words, self.catalog, inherited);
+        let (drafts, last_action) = items::read(words, self.catalog);
         if !drafts.is_empty() {
             self.out.drafts.extend(drafts);
             self.note_total(words);
@@ -252,7 +254,12 @@ impl<'a> Reader<'a> {
             self.out.drafts.push(again);
             return None;
         }
-        let (applied, other_words, last_action) = self.refer_back(words, inherited);
+        let order_line = (0..words.len()).any(|at| !words.used[at] && words.counts_plainly(at));
+        let (applied, other_words, last_action) = if order_line {
+            (false, 0, None)
+        } else {
+            self.refer_back(words, inherited)
+        };
         let standalone = clause_count == 1 || line.bullet;
         if applied {
             if standalone && other_words >= 2 {
@@ -546,7 +553,13 @@ impl<'a> Reader<'a> {
         let found = match lex(start) {
             Some(Lex::Dwelling) => numbered(start + 1) || numbered(start + 2),
             Some(Lex::Landmark) => self.out.address.is_some() && (first_clause || self.address_line.is_some()),
-            _ => numbered(start) && (start + 1..words.len().min(start + 6)).any(|at| lex(at) == Some(Lex::StreetEnd)),
+            // "123 Main St": a number, a street name, a street word ("2 Dr Pepper" is not one).
+            _ => {
+                numbered(start)
+                    && (start + 2..words.len().min(start + 6)).any(|at| lex(at) == Some(Lex::StreetEnd))
+                    && words.tokens[start + 1].kind == Kind::Word
+                    && words.hits[start + 1].iter().all(|(_, s)| *s < 1.0)
+            }
         };
         found.then_some(start)
     }
