@@ -350,7 +350,8 @@ impl Catalog {
                     };
                     if slot == WHOLE {
                         entry.iter_mut().for_each(|s| *s = (similarity, at));
-                    } else if entry[slot as usize].0 < similarity {
+                    } else if entry[slot as usize].0 < similarity && !entry.iter().any(|(_, by)| *by == at) {
+                        // One word fills one slot: "gado gado" needs both words.
                         entry[slot as usize] = (similarity, at);
                     }
                 }

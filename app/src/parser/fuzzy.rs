@@ -15,8 +15,13 @@ pub fn allowed_edits(chars: usize) -> usize {
     }
 }
 
-/// Stems a folded word so singular and plural meet: "pizzas", "grandes", "tomatoes", "pães".
+/// Stems a folded word so singular and plural meet: "pizzas", "grandes", "tomatoes"; and
+/// drops Indonesian "-nya" ("lontongnya").
 pub fn stem(word: &str) -> &str {
+    let word = match word.strip_suffix("nya") {
+        Some(base) if base.len() >= 3 => base,
+        _ => word,
+    };
     let bytes = word.as_bytes();
     let n = bytes.len();
     if n <= 3 || !word.is_ascii() {
@@ -79,7 +84,9 @@ impl FuzzyIndex {
                     continue;
                 }
                 let target = &self.words[id as usize];
-                if (chars.len() <= 4 || target.len() <= 4) && chars.first() != target.first() {
+                // Catalog words of four letters are matched exactly ("acara" is not "acar");
+                // four-letter message words keep their first letter ("bred" for "bread").
+                if target.len() <= 4 || chars.len() <= 4 && chars.first() != target.first() {
                     continue;
                 }
                 let limit = edits.min(allowed_edits(target.len()));
@@ -173,6 +180,7 @@ mod tests {
             ("alfajores", "alfajor"),
             ("berries", "berry"),
             ("samosas", "samosa"),
+            ("lontongnya", "lontong"),
         ] {
             assert_eq!(stem(plural), stem(singular), "{plural}");
         }
@@ -187,10 +195,12 @@ mod tests {
         index.insert(1, "pepperoni");
         index.insert(2, "bread");
         index.insert(3, "marg");
+        index.insert(4, "acar");
         assert_eq!(index.lookup("margarita"), vec![(0, 2)]);
         assert_eq!(index.lookup("peperoni"), vec![(1, 1)]);
         assert_eq!(index.lookup("bred"), vec![(2, 1)]);
         assert!(index.lookup("larg").is_empty());
+        assert!(index.lookup("acara").is_empty());
         assert!(index.lookup("coke").is_empty());
     }
 }

@@ -182,7 +182,7 @@ fn clauses(pair: Pair<'_, Rule>) -> Vec<Clause> {
                     last.joined_by_and = by_word || text.trim().len() == 1 && "&+/".contains(text.trim());
                     last.ends = if text.contains('?') {
                         Break::Question
-                    } else if text.contains('.') || text.contains('!') {
+                    } else if text.contains(['.', '!', ':']) {
                         Break::Sentence
                     } else {
                         Break::Soft
@@ -217,7 +217,7 @@ fn token(pair: Pair<'_, Rule>) -> Token {
         Rule::fraction => numbers::fraction(text).map_or(Kind::Mark, Kind::Number),
         Rule::amount => numbers::quantity(text).map_or(Kind::Mark, Kind::Number),
         Rule::code => Kind::Code,
-        Rule::word => Kind::Word,
+        Rule::word | Rule::abbreviation => Kind::Word,
         Rule::emoji => Kind::Emoji,
         _ => Kind::Mark,
     };

@@ -26,7 +26,7 @@ impl<'a> Words<'a> {
         let mut lex = Vec::with_capacity(tokens.len());
         let mut hits = Vec::with_capacity(tokens.len());
         for token in tokens {
-            let word = &text[token.span.clone()];
+            let word = text[token.span.clone()].trim_end_matches('.');
             folded.push(word);
             if token.kind == Kind::Word {
                 lex.push(lexicon::lookup(word));
@@ -64,7 +64,15 @@ impl<'a> Words<'a> {
             Kind::Number(_) | Kind::Multiplier(_) | Kind::Measure { .. } => true,
             Kind::Word => matches!(
                 self.lex[at],
-                Some(Lex::Number { .. } | Lex::Article | Lex::Times(_) | Lex::Teen | Lex::Tens | Lex::Unit(..))
+                Some(
+                    Lex::Number { .. }
+                        | Lex::Article
+                        | Lex::Times(_)
+                        | Lex::Teen
+                        | Lex::Tens
+                        | Lex::Unit(..)
+                        | Lex::OneUnit(..)
+                )
             ),
             _ => false,
         }
@@ -545,6 +553,10 @@ fn read_quantity(words: &mut Words<'_>, tokens: &[usize], in_front: bool) -> Opt
                     value = Some(value.unwrap_or(1.0) * factor);
                     unit = Some(u);
                 }
+                Some(Lex::OneUnit(u, factor)) if unit.is_none() && value.is_none() => {
+                    value = Some(factor);
+                    unit = Some(u);
+                }
                 _ => take = false,
             },
             _ => take = false,
@@ -608,9 +620,23 @@ pub fn read_modifiers(
     // "Extra" binds to the word after it; what goes on into the next clause is "with" or "no".
     let mut lasting = inherited;
     let mut action_at: Option<usize> = None;
+    let mut last_modifier_end: Option<usize> = None;
     let mut at = region.start;
     while at < region.end {
         if words.used[at] {
+            at += 1;
+            continue;
+        }
+        let follows_modifier = last_modifier_end == Some(at);
+        if words.action(at) == Some(Action::Extra)
+            && follows_modifier
+            && modifier_at(words, modifiers, at + 1, region.end).is_none()
+        {
+            // "bacon extra", "sambel dobel", "koya nya banyakin": after the topping it doubles.
+            if let Some(last) = out.found.last_mut() {
+                last.1 = Action::Extra;
+            }
+            words.used[at] = true;
             at += 1;
             continue;
         }
@@ -644,6 +670,7 @@ pub fn read_modifiers(
             }
             (at..at + width).for_each(|w| words.used[w] = true);
             at += width;
+            last_modifier_end = Some(skip_filler(words, at, region.end));
             continue;
         }
         if action == Some(Action::Remove) && words.is_word(at) && !words.is_filler(at) {
@@ -663,6 +690,14 @@ pub fn read_modifiers(
     out
 }
 
+/// The first token at or after `at` that is not filler.
+fn skip_filler(words: &Words<'_>, mut at: usize, end: usize) -> usize {
+    while at < end && words.is_filler(at) && words.action(at).is_none() {
+        at += 1;
+    }
+    at
+}
+
 /// The modifier whose name or alias starts at `at`, and how many words it spans. When a word
 /// fits several ("cheese": "Extra Cheese", "Cheddar Cheese"), the longest fully written name
 /// wins, then the shortest name.
@@ -672,7 +707,7 @@ fn modifier_at(
     at: usize,
     end: usize,
 ) -> Option<(usize, usize)> {
-    if !words.is_word(at) || words.hits[at].is_empty() {
+    if at >= end || !words.is_word(at) || words.hits[at].is_empty() {
         return None;
     }
     let mut best: Option<(usize, usize, usize, usize)> = None;

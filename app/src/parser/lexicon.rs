@@ -21,6 +21,8 @@ pub enum Lex {
     Tens,
     /// A unit for a quantity, as its canonical name and the factor to it ("g" is 0.001 "kg").
     Unit(&'static str, f64),
+    /// Indonesian "se-" and a unit: one of it ("sebungkus", "seporsi").
+    OneUnit(&'static str, f64),
     Action(Action),
     /// "nahi", "mat": negates the topping before it ("onion nahi").
     NegateBefore,
@@ -52,7 +54,13 @@ pub enum Action {
 }
 
 pub fn lookup(word: &str) -> Option<Lex> {
-    LEXICON.get(word).copied()
+    LEXICON.get(word).copied().or_else(|| {
+        let unit = word.strip_prefix("se").filter(|rest| rest.len() > 2)?;
+        match LEXICON.get(unit) {
+            Some(Lex::Unit(unit, factor)) => Some(Lex::OneUnit(unit, *factor)),
+            _ => None,
+        }
+    })
 }
 
 /// Size words that stand for a catalog variant of the same size ("grande" for "Large").
@@ -316,7 +324,7 @@ static LEXICON: LazyLock<HashMap<&'static str, Lex>> = LazyLock::new(|| {
         ],
         Lex::Action(Action::Remove),
     );
-    put(&["nahi", "nahin", "nai", "mat"], Lex::NegateBefore);
+    put(&["nahi", "nahin", "nai", "mat", "usah"], Lex::NegateBefore);
 
     put(
         &[

@@ -129,7 +129,19 @@ impl<'a> Reader<'a> {
     fn field(&mut self, index: usize, line: &Line, label: Label, value: Range<usize>) {
         let text = self.quote(value.clone());
         match label {
-            Label::Name if self.out.customer_name.is_none() => self.out.customer_name = clean_name(&text),
+            Label::Name => {
+                // "Nome: Fernanda | Rua Tupi 55": the name ends at a separator; the rest is read
+                // like any other line.
+                let cut = self.folded.text[value.clone()]
+                    .find(['|', ';', ','])
+                    .map_or(value.end, |at| value.start + at);
+                if self.out.customer_name.is_none() {
+                    self.out.customer_name = clean_name(&self.quote(value.start..cut));
+                }
+                if cut < value.end {
+                    self.read_range(index, cut + 1..value.end);
+                }
+            }
             Label::Address if text.is_empty() => self.address_follows = true,
             Label::Address => self.set_address(value, index),
             Label::Phone => {
@@ -152,6 +164,15 @@ impl<'a> Reader<'a> {
             }
             Label::Time | Label::Payment => self.out.notes.push(self.quote(line.span.clone())),
             _ => {}
+        }
+    }
+
+    /// Reads part of a line as a line of its own.
+    fn read_range(&mut self, index: usize, range: Range<usize>) {
+        for part in grammar::lex_range(&self.folded.text, range).unwrap_or_default() {
+            if let Content::Clauses(clauses) = &part.content {
+                self.line(index, &part, clauses, false);
+            }
         }
     }
 
