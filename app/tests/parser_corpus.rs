@@ -4,12 +4,11 @@
 //! under the floors below. Run `cargo test -p app --test parser_corpus -- --nocapture` to see
 //! the report and every miss.
 
-use std::{collections::BTreeMap, fs, path::Path};
+mod support;
 
-use app::{
-    dto::CatalogFile,
-    parser::{Catalog, ParsedOrder, parse},
-};
+use std::{collections::BTreeMap, fs};
+
+use app::parser::{ParsedOrder, parse};
 use serde::Deserialize;
 
 /// Share of messages whose every field must come out exactly as labelled.
@@ -181,28 +180,17 @@ fn compare_text(score: &mut Score, got: &Option<String>, want: &Option<String>) 
     same
 }
 
-fn load_catalogs(dir: &Path) -> BTreeMap<String, Catalog> {
-    let mut catalogs = BTreeMap::new();
-    for entry in fs::read_dir(dir).expect("catalogs folder") {
-        let path = entry.unwrap().path();
-        let file: CatalogFile = serde_json::from_str(&fs::read_to_string(&path).unwrap())
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        catalogs.insert(name, Catalog::from_file(&file, 0.0).expect("valid catalog"));
-    }
-    catalogs
-}
-
 #[test]
 fn corpus_accuracy() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parser");
-    let catalogs = load_catalogs(&root.join("catalogs"));
-    let corpus = fs::read_to_string(root.join("corpus.jsonl")).expect("corpus");
+    let mut catalogs = BTreeMap::new();
+    let corpus = fs::read_to_string(support::fixtures().join("corpus.jsonl")).expect("corpus");
     let mut by_language: BTreeMap<String, Tally> = BTreeMap::new();
     let mut misses = Vec::new();
     for line in corpus.lines().filter(|l| !l.trim().is_empty()) {
         let case: Case = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-        let catalog = &catalogs[&case.catalog];
+        let catalog = catalogs
+            .entry(case.catalog.clone())
+            .or_insert_with(|| support::catalog(&case.catalog));
         let order = parse(&case.message, catalog);
         let tally = by_language.entry(case.lang.clone()).or_default();
         tally.messages += 1;

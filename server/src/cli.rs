@@ -1,13 +1,13 @@
 //! The `novi` command line.
 
-use std::{net::SocketAddr, process::ExitCode};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 
 use crate::{
     config::{Config, Environment, redact_url},
-    db, seed,
+    db, parse, seed,
     startup::{Application, shutdown_signal},
     telemetry,
 };
@@ -23,6 +23,18 @@ struct Cli {
 enum Command {
     /// Print the version.
     Version,
+    /// Parse order messages against a catalog file and print the results as JSON.
+    Parse {
+        /// The catalog, in the JSON shape the dashboard imports and exports.
+        #[arg(long)]
+        catalog: PathBuf,
+        /// Read one message per line and write one JSON object per line, in the same order.
+        #[arg(long)]
+        lines: bool,
+        /// The delivery fee to add to every order, in the catalog's currency.
+        #[arg(long, default_value_t = 0.0)]
+        delivery_fee: f64,
+    },
     #[command(flatten)]
     Task(Task),
 }
@@ -86,6 +98,11 @@ pub fn run() -> ExitCode {
             println!("novi {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
+        Command::Parse {
+            catalog,
+            lines,
+            delivery_fee,
+        } => return parse::run(&catalog, lines, delivery_fee),
         Command::Task(task) => task,
     };
     let config = match Config::from_env() {

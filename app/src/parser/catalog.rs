@@ -59,9 +59,9 @@ pub struct Catalog {
     /// For each word id, the catalog's other words one typo away ("biriyani", "biryani"), so
     /// an exact hit on one still reaches names spelled the other way.
     neighbours: Vec<Hits>,
-    /// Whether some product name has "and" in it ("Jamón y Queso"), so clauses split on "and"
-    /// may need joining again.
-    names_with_and: bool,
+    /// Products with "and" in a name ("Empanada de Jamón y Queso"): a clause split on that
+    /// "and" may need joining again.
+    with_and: Vec<bool>,
 }
 
 /// One way to call a product: its name or an alias.
@@ -126,7 +126,7 @@ impl Catalog {
             options: Vec::new(),
             modifier_words: Vec::new(),
             neighbours: Vec::new(),
-            names_with_and: false,
+            with_and: vec![false; products.len()],
         };
         let mut document_frequency: HashMap<u32, u32> = HashMap::new();
         let mut raw_names: Vec<(u32, Vec<u32>, Option<u32>)> = Vec::new();
@@ -134,7 +134,7 @@ impl Catalog {
             let mut seen_in_product: Vec<u32> = Vec::new();
             for name in std::iter::once(&product.name).chain(&product.aliases) {
                 let words = words_of(name);
-                catalog.names_with_and |= words.iter().any(|w| AND_WORDS.contains(&w.as_str()));
+                catalog.with_and[index] |= words.iter().any(|w| AND_WORDS.contains(&w.as_str()));
                 let kept: Vec<u32> = words
                     .iter()
                     .filter(|w| !CONNECTORS.contains(&w.as_str()))
@@ -269,7 +269,11 @@ impl Catalog {
     }
 
     pub fn names_with_and(&self) -> bool {
-        self.names_with_and
+        self.with_and.contains(&true)
+    }
+
+    pub fn has_and_in_name(&self, product: usize) -> bool {
+        self.with_and[product]
     }
 
     /// The catalog words a folded message word may be: itself (stemmed), else its nearest
@@ -380,8 +384,8 @@ impl Catalog {
             if last - first > name.words.len() + 2 {
                 coverage *= 0.8;
             }
-            // A name reached only through typos must be nearly all there.
-            if !exact && coverage < 0.75 {
+            // A name reached only through typos must be mostly there ("know" is not "Garlic Knots").
+            if !exact && coverage < 0.55 {
                 continue;
             }
             let rank = coverage * covered;

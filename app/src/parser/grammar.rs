@@ -206,7 +206,7 @@ fn token(pair: Pair<'_, Rule>) -> Token {
             .next()
             .and_then(|inner| label_of(inner.as_rule()))
             .map_or(Kind::Word, Kind::LabelWord),
-        Rule::price => price(pair),
+        Rule::price | Rule::coded_price | Rule::symbol_price => price(pair),
         Rule::phone => Kind::Phone,
         Rule::measure => measure(pair),
         Rule::multiplier => pair

@@ -100,7 +100,7 @@ impl<'a> Words<'a> {
             || self.is_word(at) && matches!(self.lex[at], Some(Lex::Filler)) && self.hits[at].is_empty()
     }
 
-    fn action(&self, at: usize) -> Option<Action> {
+    pub fn action(&self, at: usize) -> Option<Action> {
         match self.lex[at] {
             Some(Lex::Action(action)) if self.is_word(at) => Some(action),
             _ => None,
@@ -133,8 +133,6 @@ pub struct Modifiers {
     pub requests: Vec<Range<usize>>,
     /// The action in force at the end, for a clause that goes on after "and".
     pub last_action: Option<Action>,
-    /// Words that were not modifiers, actions or filler.
-    pub other_words: usize,
 }
 
 /// Finds every product named in the clause and reads its item; also returns the topping word
@@ -495,6 +493,14 @@ fn written_amount(words: &Words<'_>, at: usize) -> Option<f64> {
     (value >= 100.0 || value.fract() != 0.0 || after_of).then_some(value)
 }
 
+/// The product's variant of a size class ("large" from a header "3x large pizzas:").
+pub fn variant_of_size(catalog: &Catalog, product: usize, size: u8) -> Option<usize> {
+    catalog
+        .variants(product)
+        .iter()
+        .position(|keys| keys.size == Some(size))
+}
+
 /// A measure starting at `at`: "2l" as one token, or "two liter" / "2 litros" as two.
 fn measure_at(words: &Words<'_>, at: usize, end: usize) -> Option<(String, usize)> {
     match words.tokens[at].kind {
@@ -673,7 +679,8 @@ pub fn read_modifiers(
             last_modifier_end = Some(skip_filler(words, at, region.end));
             continue;
         }
-        if action == Some(Action::Remove) && words.is_word(at) && !words.is_filler(at) {
+        let names_a_product = words.hits[at].iter().any(|(id, _)| catalog.names_a_product(*id));
+        if action == Some(Action::Remove) && words.is_word(at) && !words.is_filler(at) && !names_a_product {
             let from = action_at.map_or(at, |a| a.min(at));
             let span = words.tokens[from].span.start..words.tokens[at].span.end;
             match out.requests.last_mut() {
@@ -681,8 +688,6 @@ pub fn read_modifiers(
                 _ => out.requests.push(span),
             }
             words.used[at] = true;
-        } else if words.is_word(at) && !words.is_filler(at) {
-            out.other_words += 1;
         }
         at += 1;
     }

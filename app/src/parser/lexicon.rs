@@ -63,6 +63,20 @@ pub fn lookup(word: &str) -> Option<Lex> {
     })
 }
 
+/// How many words at the start of `words` say "the address is next" in the middle of a
+/// sentence ("the address is …", "delivered to …", "entregar na …", "antar ke …"); labels at
+/// the start of a line or clause are the grammar's.
+pub fn address_cue(words: &[&str]) -> Option<usize> {
+    let next = words.get(1).copied();
+    match words.first().copied()? {
+        "address" | "addr" | "endereco" | "direccion" | "alamat" => Some(1),
+        "deliver" | "delivered" | "delivery" if next == Some("to") => Some(2),
+        "entregar" | "entrega" | "entreguem" if matches!(next, Some("na" | "no" | "em" | "en")) => Some(2),
+        "kirim" | "antar" | "anter" | "diantar" | "dianter" | "dikirim" if next == Some("ke") => Some(2),
+        _ => None,
+    }
+}
+
 /// Size words that stand for a catalog variant of the same size ("grande" for "Large").
 pub fn size_class(word: &str) -> Option<u8> {
     SIZES

@@ -35,7 +35,22 @@ pub struct Reader<'a> {
     address_line: Option<usize>,
     /// Folded spans already read as something else (a name and its cue).
     claimed: Vec<Range<usize>>,
+    /// Order lines that name only a kind of product ("3x large pizzas:", "veinte empanadas"):
+    /// headers, when the items of that kind follow.
+    headers: Vec<Header>,
 }
+
+struct Header {
+    /// Its place in `unmatched`.
+    line: usize,
+    products: Vec<usize>,
+    size: Option<u8>,
+    times: f64,
+    drafts_before: usize,
+}
+
+/// How far back a clause without a product looks for the items it refers to.
+const RECENT_ITEMS: usize = 12;
 
 /// Openings of a question about the business ("do you have…", "tem…", "ada…").
 const QUESTION_STARTS: &[&str] = &[
@@ -100,6 +115,7 @@ impl<'a> Reader<'a> {
             address_follows: false,
             address_line: None,
             claimed: Vec::new(),
+            headers: Vec::new(),
         }
     }
 
@@ -123,7 +139,60 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        self.apply_headers();
         self.out
+    }
+
+    fn header(&self, words: &Words<'_>, live: &[usize]) -> Header {
+        let mut products: Vec<usize> = live
+            .iter()
+            .flat_map(|&at| words.hits[at].iter().map(|(id, _)| *id))
+            .filter(|id| self.catalog.names_a_product(*id))
+            .flat_map(|id| self.catalog.products_named_by(id))
+            .collect();
+        products.sort_unstable();
+        products.dedup();
+        let word = |at: &&usize| words.tokens[**at].kind == Kind::Word;
+        Header {
+            line: self.out.unmatched.len(),
+            products,
+            size: live
+                .iter()
+                .filter(word)
+                .find_map(|&at| lexicon::size_class(words.folded[at])),
+            times: live
+                .iter()
+                .filter(word)
+                .filter_map(|&at| match words.lex[at] {
+                    Some(Lex::Times(times)) => Some(times),
+                    _ => None,
+                })
+                .product(),
+            drafts_before: self.out.drafts.len(),
+        }
+    }
+
+    /// A header followed by items of its kind is not an order line of its own: its size goes
+    /// to those items that have none, and its "dozens" multiply their counts.
+    fn apply_headers(&mut self) {
+        for header in std::mem::take(&mut self.headers).into_iter().rev() {
+            let followers: Vec<usize> = (header.drafts_before..self.out.drafts.len())
+                .filter(|&d| header.products.contains(&self.out.drafts[d].product))
+                .collect();
+            if followers.is_empty() {
+                continue;
+            }
+            self.out.unmatched.remove(header.line);
+            for d in followers {
+                let draft = &mut self.out.drafts[d];
+                if draft.variant.is_none()
+                    && let Some(size) = header.size
+                {
+                    draft.variant = items::variant_of_size(self.catalog, draft.product, size);
+                }
+                draft.quantity *= header.times;
+            }
+        }
     }
 
     fn field(&mut self, index: usize, line: &Line, label: Label, value: Range<usize>) {
@@ -260,7 +329,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         if self.continues_last_item(words, inherited) {
-            let (_, _, last_action) = self.refer_back(words, inherited);
+            let (_, last_action) = self.refer_back(words, inherited);
             return last_action;
         }
         let (drafts, last_action) = items::read(words, self.catalog);
@@ -275,15 +344,20 @@ impl<'a> Reader<'a> {
             self.out.drafts.push(again);
             return None;
         }
-        let order_line = (0..words.len()).any(|at| !words.used[at] && words.counts_plainly(at));
-        let (applied, other_words, last_action) = if order_line {
-            (false, 0, None)
+        let order_line = (0..words.len()).any(|at| !words.used[at] && words.counts_plainly(at))
+            && !self.only_toppings_with_action(words);
+        let (applied, last_action) = if order_line {
+            (false, None)
         } else {
             self.refer_back(words, inherited)
         };
         let standalone = clause_count == 1 || line.bullet;
         if applied {
-            if standalone && other_words >= 2 {
+            // "no onions on the pizza pls" on its own line is also a note for the kitchen.
+            let rest = (0..words.len())
+                .filter(|&at| !words.used[at] && words.tokens[at].kind == Kind::Word)
+                .count();
+            if standalone && rest >= 2 {
                 self.out.notes.push(self.quote(clause.span.clone()));
             }
             return last_action;
@@ -316,16 +390,37 @@ impl<'a> Reader<'a> {
             let spoken = matches!(lexicon_of(at), Some(Lex::Number { strict: false, .. })) && content(at + 1);
             (written || spoken) && !clock(at.checked_sub(1)) && !clock((at + 1 < words.len()).then_some(at + 1))
         });
+        let order_line =
+            counted && unknown + named > 0 || line.bullet && unknown + named > 0 && unknown <= 2 && fillers == 0;
         if instruction {
             self.out.notes.push(self.quote(clause.span.clone()));
-        } else if counted && unknown + named > 0 || line.bullet && unknown + named > 0 && unknown <= 2 && fillers == 0 {
-            self.out.unmatched.push(self.quote(clause.span.clone()));
-        } else if standalone && named > 0 && unknown == 0 {
+        } else if order_line || standalone && named > 0 && unknown == 0 {
+            if named > 0 && unknown == 0 {
+                self.headers.push(self.header(words, &live));
+            }
             self.out.unmatched.push(self.quote(clause.span.clone()));
         } else if unknown >= 3 {
             self.out.notes.push(self.quote(clause.span.clone()));
         }
         None
+    }
+
+    /// "ek anda extra": a count, a topping word and toppings of the last item only.
+    fn only_toppings_with_action(&self, words: &Words<'_>) -> bool {
+        let Some(last) = self.out.drafts.last() else {
+            return false;
+        };
+        let live: Vec<usize> = (0..words.len()).filter(|&at| !words.used[at]).collect();
+        let action = live.iter().any(|&at| words.action(at).is_some());
+        let named: Vec<usize> = live.iter().copied().filter(|&at| !words.hits[at].is_empty()).collect();
+        action
+            && !named.is_empty()
+            && live.iter().all(|&at| !words.is_unknown(at))
+            && named.iter().all(|&at| {
+                words.hits[at]
+                    .iter()
+                    .any(|(id, _)| self.catalog.is_option_word(last.product, *id))
+            })
     }
 
     /// A clause with no count whose named words are all toppings or sizes of the last item,
@@ -358,26 +453,27 @@ impl<'a> Reader<'a> {
             .is_none_or(|found| found.coverage < 0.75)
     }
 
-    /// Toppings in a clause that names no product: they belong to the items the clause points
-    /// at ("no onions on the pizza"), else to the last item. Returns whether any applied, how
-    /// many other words the clause had, and the action in force at its end.
-    fn refer_back(&mut self, words: &mut Words<'_>, inherited: Option<Action>) -> (bool, usize, Option<Action>) {
-        if self.out.drafts.is_empty() {
-            return (false, 0, inherited);
+    /// Toppings in a clause that names no product: they belong to the recent items the clause
+    /// points at ("no onions on the pizza"), else to the last item. Returns whether any
+    /// applied, and the action in force at the clause's end.
+    fn refer_back(&mut self, words: &mut Words<'_>, inherited: Option<Action>) -> (bool, Option<Action>) {
+        let recent = self.out.drafts.len().saturating_sub(RECENT_ITEMS)..self.out.drafts.len();
+        if recent.is_empty() {
+            return (false, inherited);
         }
         let named: Vec<usize> = (0..words.len())
             .flat_map(|at| words.hits[at].iter().map(|(id, _)| *id))
             .filter(|id| self.catalog.names_a_product(*id))
             .flat_map(|id| self.catalog.products_named_by(id))
             .collect();
-        let mut targets: Vec<usize> = (0..self.out.drafts.len())
+        let mut targets: Vec<usize> = recent
+            .clone()
             .filter(|&d| named.contains(&self.out.drafts[d].product))
             .collect();
         if targets.is_empty() {
-            targets.push(self.out.drafts.len() - 1);
+            targets.push(recent.end - 1);
         }
         let mut applied = false;
-        let mut other_words = usize::MAX;
         let mut last_action = inherited;
         let mut used = words.used.clone();
         for target in targets {
@@ -389,10 +485,6 @@ impl<'a> Reader<'a> {
                 continue;
             }
             applied = true;
-            let reference = (0..trial.len())
-                .filter(|&at| !trial.used[at] && trial.hits[at].iter().any(|(id, _)| self.catalog.names_a_product(*id)))
-                .count();
-            other_words = other_words.min(found.other_words.saturating_sub(reference) + reference);
             last_action = found.last_action;
             let draft = &mut self.out.drafts[target];
             for (modifier, action) in found.found {
@@ -407,7 +499,7 @@ impl<'a> Reader<'a> {
             }
         }
         words.used = used;
-        (applied, if applied { other_words } else { 0 }, last_action)
+        (applied, last_action)
     }
 
     /// A price after the word "total" is what the customer thinks the order costs.
@@ -553,8 +645,15 @@ impl<'a> Reader<'a> {
                 || matches!(lex(at), Some(Lex::Filler | Lex::Instruction | Lex::Time))
         };
         for at in 0..words.len() {
-            if words.tokens[at].kind == Kind::LabelWord(Label::Address) {
-                return (at + 1..words.len()).find(|&n| !skippable(n));
+            let cue = if words.tokens[at].kind == Kind::LabelWord(Label::Address) {
+                Some(1)
+            } else if words.tokens[at].kind == Kind::Word && !words.used[at] {
+                lexicon::address_cue(&words.folded[at..words.len().min(at + 2)])
+            } else {
+                None
+            };
+            if let Some(width) = cue {
+                return (at + width..words.len()).find(|&n| !skippable(n));
             }
         }
         let numbered =
@@ -570,6 +669,30 @@ impl<'a> Reader<'a> {
         if street.is_some() {
             return street;
         }
+        // "… a Humboldt 1900 3°C", "Juncal 2300 5to": a capitalised name the catalog does not
+        // know and a house number that ends the clause.
+        let named_street = (0..words.len()).find(|&at| {
+            let opens = at == 0
+                || words.used[at - 1]
+                || matches!(
+                    words.folded[at - 1],
+                    "a" | "al" | "en" | "to" | "at" | "ke" | "di" | "na" | "em" | "para" | "pra"
+                );
+            let number = (at + 1..words.len().min(at + 4)).find(|&n| numbered(n));
+            opens
+                && !words.used[at]
+                && words.tokens[at].kind == Kind::Word
+                && lex(at).is_none()
+                && words.hits[at].iter().all(|(_, s)| *s < 1.0)
+                && self.capitalised(words, at)
+                && number.is_some_and(|n| {
+                    (at + 1..n).all(|w| words.tokens[w].kind == Kind::Word && words.hits[w].is_empty())
+                        && (n + 1..words.len()).all(|rest| !matches!(words.tokens[rest].kind, Kind::Word))
+                })
+        });
+        if named_street.is_some() {
+            return named_street;
+        }
         let start = (0..words.len()).find(|&at| !words.used[at] && !skippable(at))?;
         let found = match lex(start) {
             Some(Lex::Dwelling) => numbered(start + 1) || numbered(start + 2),
@@ -583,6 +706,13 @@ impl<'a> Reader<'a> {
             }
         };
         found.then_some(start)
+    }
+
+    fn capitalised(&self, words: &Words<'_>, at: usize) -> bool {
+        let range = self
+            .folded
+            .original_range(words.tokens[at].span.start, words.tokens[at].span.end);
+        self.original[range].chars().next().is_some_and(char::is_uppercase)
     }
 
     /// The last clause an address runs to: up to the end of the line, short of thanks, a
@@ -717,7 +847,9 @@ impl<'a> Reader<'a> {
         let crosses =
             together.words.first().is_some_and(|w| *w < split) && together.words.last().is_some_and(|w| *w >= split);
         let alone = |tokens: &[grammar::Token]| best(tokens).map_or(0.0, |m| m.coverage);
-        crosses && together.coverage >= alone(&left.tokens).max(alone(&right.tokens))
+        crosses
+            && self.catalog.has_and_in_name(together.product)
+            && together.coverage >= alone(&left.tokens).max(alone(&right.tokens))
     }
 
     /// The original text behind a folded span, trimmed of spaces and stray punctuation.
