@@ -66,7 +66,6 @@ pub enum Kind {
     Word,
     Greeting,
     SignOff,
-    LabelWord(Label),
     /// A price as written, before currency scaling.
     Price(f64),
     Phone,
@@ -201,11 +200,6 @@ fn token(pair: Pair<'_, Rule>) -> Token {
     let kind = match pair.as_rule() {
         Rule::greeting => Kind::Greeting,
         Rule::signoff => Kind::SignOff,
-        Rule::label_word => pair
-            .into_inner()
-            .next()
-            .and_then(|inner| label_of(inner.as_rule()))
-            .map_or(Kind::Word, Kind::LabelWord),
         Rule::price | Rule::coded_price | Rule::symbol_price => price(pair),
         Rule::phone => Kind::Phone,
         Rule::measure => measure(pair),
@@ -217,7 +211,7 @@ fn token(pair: Pair<'_, Rule>) -> Token {
         Rule::fraction => numbers::fraction(text).map_or(Kind::Mark, Kind::Number),
         Rule::amount => numbers::quantity(text).map_or(Kind::Mark, Kind::Number),
         Rule::code => Kind::Code,
-        Rule::word | Rule::abbreviation => Kind::Word,
+        Rule::word => Kind::Word,
         Rule::emoji => Kind::Emoji,
         _ => Kind::Mark,
     };

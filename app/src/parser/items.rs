@@ -303,7 +303,7 @@ fn find_products(words: &mut Words<'_>, catalog: &Catalog) -> Vec<Found> {
         // "three large pizzas – two pepperoni": a count inside the words starts another item.
         if let Some(split) = (tokens[0]..=tokens[tokens.len() - 1])
             .rev()
-            .find(|&at| words.counts_plainly(at))
+            .find(|&at| words.counts_plainly(at) && !tokens.contains(&at))
         {
             tokens.retain(|&at| at > split);
         }

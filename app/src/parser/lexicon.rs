@@ -69,12 +69,96 @@ pub fn lookup(word: &str) -> Option<Lex> {
 pub fn address_cue(words: &[&str]) -> Option<usize> {
     let next = words.get(1).copied();
     match words.first().copied()? {
-        "address" | "addr" | "endereco" | "direccion" | "alamat" => Some(1),
+        "address" | "addr" | "endereco" | "direccion" | "alamat" | "domicilio" => Some(1),
+        "pata" if matches!(next, Some(":" | "-" | "–")) => Some(1),
         "deliver" | "delivered" | "delivery" if next == Some("to") => Some(2),
         "entregar" | "entrega" | "entreguem" if matches!(next, Some("na" | "no" | "em" | "en")) => Some(2),
         "kirim" | "antar" | "anter" | "diantar" | "dianter" | "dikirim" if next == Some("ke") => Some(2),
         _ => None,
     }
+}
+
+/// Abbreviations whose full stop ends no sentence ("Jl. Melati", "No. 7", "Av. Brasil").
+pub fn is_abbreviation(word: &str) -> bool {
+    matches!(
+        word,
+        "jl" | "jln"
+            | "gg"
+            | "kav"
+            | "no"
+            | "nr"
+            | "nro"
+            | "num"
+            | "av"
+            | "avda"
+            | "ave"
+            | "st"
+            | "rd"
+            | "dr"
+            | "apt"
+            | "apto"
+            | "ap"
+            | "lt"
+            | "blvd"
+            | "km"
+            | "mr"
+            | "mrs"
+            | "ms"
+            | "sr"
+            | "sra"
+            | "dra"
+            | "prof"
+            | "h.no"
+            | "hno"
+            | "r"
+            | "n"
+            | "c"
+            | "qd"
+            | "bl"
+            | "ed"
+            | "cond"
+            | "depto"
+            | "dpto"
+            | "blk"
+            | "rt"
+            | "rw"
+            | "kec"
+            | "kel"
+            | "sec"
+            | "fl"
+            | "opp"
+    )
+}
+
+/// Words that put a phone number after them ("cel", "WA", "phone").
+pub fn is_phone_label(word: &str) -> bool {
+    matches!(
+        word,
+        "phone"
+            | "mobile"
+            | "cell"
+            | "cel"
+            | "celular"
+            | "contact"
+            | "fono"
+            | "movil"
+            | "telefone"
+            | "telefono"
+            | "telp"
+            | "tel"
+            | "fone"
+            | "whatsapp"
+            | "wa"
+            | "hp"
+            | "nomor"
+            | "mob"
+            | "ph"
+            | "number"
+            | "numero"
+            | "no.hp"
+            | "zap"
+            | "whats"
+    )
 }
 
 /// Size words that stand for a catalog variant of the same size ("grande" for "Large").

@@ -516,26 +516,33 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A phone number, or the digits after a phone word ("cel 21 99876-5432", "Phone: 555…").
     fn find_phone(&mut self, words: &mut Words<'_>) {
         for at in 0..words.len() {
             let span = words.tokens[at].span.clone();
             let digits = match words.tokens[at].kind {
                 Kind::Phone => phone_digits(&self.quote(span)),
-                Kind::LabelWord(Label::Phone) => {
-                    words.used[at] = true;
+                Kind::Word if lexicon::is_phone_label(words.folded[at]) => {
                     let next = (at + 1..words.len()).find(|&n| words.tokens[n].kind != Kind::Mark);
-                    next.and_then(|n| {
-                        let digits = phone_digits(&self.quote(words.tokens[n].span.clone()));
-                        if digits.is_some() {
-                            words.used[n] = true;
-                        }
-                        digits
-                    })
+                    next.filter(|&n| matches!(words.tokens[n].kind, Kind::Number(_)))
+                        .and_then(|n| {
+                            let digits = phone_digits(&self.quote(words.tokens[n].span.clone()));
+                            if digits.is_some() {
+                                words.used[n] = true;
+                            }
+                            digits
+                        })
                 }
                 _ => None,
             };
             if let Some(digits) = digits {
                 words.used[at] = true;
+                // "Tel +1 415…", "HP 0857…": the word before the number is its label.
+                if let Some(label) = (0..at).rev().find(|&n| words.tokens[n].kind != Kind::Mark)
+                    && lexicon::is_phone_label(words.folded[label])
+                {
+                    words.used[label] = true;
+                }
                 self.out.phone.get_or_insert(digits);
             }
         }
@@ -645,26 +652,25 @@ impl<'a> Reader<'a> {
                 || matches!(lex(at), Some(Lex::Filler | Lex::Instruction | Lex::Time))
         };
         for at in 0..words.len() {
-            let cue = if words.tokens[at].kind == Kind::LabelWord(Label::Address) {
-                Some(1)
-            } else if words.tokens[at].kind == Kind::Word && !words.used[at] {
-                lexicon::address_cue(&words.folded[at..words.len().min(at + 2)])
-            } else {
-                None
-            };
+            let cue = (words.tokens[at].kind == Kind::Word && !words.used[at])
+                .then(|| lexicon::address_cue(&words.folded[at..words.len().min(at + 2)]))
+                .flatten();
             if let Some(width) = cue {
                 return (at + width..words.len()).find(|&n| !skippable(n));
             }
         }
         let numbered =
             |at: usize| at < words.len() && matches!(words.tokens[at].kind, Kind::Number(_) | Kind::Code | Kind::Phone);
+        let house_number =
+            |at: usize| at < words.len() && matches!(words.tokens[at].kind, Kind::Number(_) | Kind::Code);
         let named = |at: usize| at < words.len() && !matches!(words.tokens[at].kind, Kind::Mark | Kind::Emoji);
         // A street word is an address wherever it stands ("mandame 12 de carne a Av. Rivadavia").
         let street = (0..words.len()).find(|&at| {
             !words.used[at]
                 && lex(at) == Some(Lex::StreetStart)
                 && (words.folded[at].len() > 1 || at == 0)
-                && (named(at + 1) || at + 2 < words.len() && named(at + 2))
+                // "Av." ends its clause at the full stop; the street's name is in the next one.
+                && (named(at + 1) || at + 2 < words.len() && named(at + 2) || at + 1 == words.len())
         });
         if street.is_some() {
             return street;
@@ -678,11 +684,12 @@ impl<'a> Reader<'a> {
                     words.folded[at - 1],
                     "a" | "al" | "en" | "to" | "at" | "ke" | "di" | "na" | "em" | "para" | "pra"
                 );
-            let number = (at + 1..words.len().min(at + 4)).find(|&n| numbered(n));
+            let number = (at + 1..words.len().min(at + 4)).find(|&n| house_number(n));
             opens
                 && !words.used[at]
                 && words.tokens[at].kind == Kind::Word
                 && lex(at).is_none()
+                && !lexicon::is_phone_label(words.folded[at])
                 && words.hits[at].iter().all(|(_, s)| *s < 1.0)
                 && self.capitalised(words, at)
                 && number.is_some_and(|n| {
@@ -720,7 +727,20 @@ impl<'a> Reader<'a> {
     fn address_end(&self, clauses: &[Clause], from: usize) -> usize {
         let mut end = from;
         for (k, clause) in clauses.iter().enumerate().skip(from + 1) {
-            if clauses[k - 1].ends != Break::Soft
+            let abbreviated = clauses[k - 1].ends == Break::Sentence
+                && clauses[k - 1].tokens.last().is_some_and(|t| {
+                    t.kind == Kind::Word && lexicon::is_abbreviation(&self.folded.text[t.span.clone()])
+                })
+                && self.folded.text[clauses[k - 1].span.end..clause.span.start]
+                    .trim_start()
+                    .starts_with('.');
+            // "…Kav. 21 lt. 3": a number alone after a full stop still belongs to the address.
+            let number_only = clause
+                .tokens
+                .iter()
+                .all(|t| matches!(t.kind, Kind::Number(_) | Kind::Code | Kind::Mark));
+            let broken = clauses[k - 1].ends != Break::Soft && !abbreviated && !number_only;
+            if broken
                 || self
                     .claimed
                     .iter()
@@ -729,10 +749,8 @@ impl<'a> Reader<'a> {
                 break;
             }
             let stops = clause.tokens.iter().any(|t| {
-                matches!(
-                    t.kind,
-                    Kind::SignOff | Kind::Greeting | Kind::Phone | Kind::LabelWord(Label::Phone)
-                )
+                matches!(t.kind, Kind::SignOff | Kind::Greeting | Kind::Phone)
+                    || t.kind == Kind::Word && lexicon::is_phone_label(&self.folded.text[t.span.clone()])
             });
             if stops {
                 break;
