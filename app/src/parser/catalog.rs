@@ -3,7 +3,7 @@
 //! catalog ("margherita" names one product, "pizza" a dozen); and a typo index over them.
 //! Build it once per catalog and reuse it for every message.
 
-use std::collections::HashMap;
+use std::{borrow::Cow, collections::HashMap};
 
 use super::{
     fold::fold,
@@ -56,12 +56,14 @@ pub struct Catalog {
     options: Vec<ProductOptions>,
     /// Word ids that appear in some product's modifier names.
     modifier_words: Vec<bool>,
-    /// For each word id, the catalog's other words one typo away ("biriyani", "biryani"), so
-    /// an exact hit on one still reaches names spelled the other way.
-    neighbours: Vec<Hits>,
+    /// For each word id, itself and the catalog's other words a typo away ("biriyani",
+    /// "biryani"), so an exact hit on one still reaches names spelled the other way.
+    exact_hits: Vec<Vec<(u32, f32)>>,
     /// Products with "and" in a name ("Empanada de Jamón y Queso"): a clause split on that
     /// "and" may need joining again.
     with_and: Vec<bool>,
+    /// Word ids of those names ("jamon", "queso").
+    and_name_words: Vec<u32>,
 }
 
 /// One way to call a product: its name or an alias.
@@ -90,8 +92,9 @@ pub struct OptionKeys {
     pub size: Option<u8>,
 }
 
-/// A word of a message and the catalog words it may be, with a similarity in 0..=1.
-pub type Hits = Vec<(u32, f32)>;
+/// A word of a message and the catalog words it may be, with a similarity in 0..=1; borrowed
+/// from the catalog for exact words.
+pub type Hits<'a> = Cow<'a, [(u32, f32)]>;
 
 /// The best product for some words of a clause.
 #[derive(Debug, Clone)]
@@ -125,8 +128,9 @@ impl Catalog {
             postings: Vec::new(),
             options: Vec::new(),
             modifier_words: Vec::new(),
-            neighbours: Vec::new(),
+            exact_hits: Vec::new(),
             with_and: vec![false; products.len()],
+            and_name_words: Vec::new(),
         };
         let mut document_frequency: HashMap<u32, u32> = HashMap::new();
         let mut raw_names: Vec<(u32, Vec<u32>, Option<u32>)> = Vec::new();
@@ -142,6 +146,9 @@ impl Catalog {
                     .collect();
                 if kept.is_empty() {
                     continue;
+                }
+                if words.iter().any(|w| AND_WORDS.contains(&w.as_str())) {
+                    catalog.and_name_words.extend(&kept);
                 }
                 let joined = (kept.len() > 1).then(|| {
                     let joined: String = words
@@ -188,19 +195,15 @@ impl Catalog {
         }
         let mut by_id: Vec<(&String, u32)> = catalog.vocab.iter().map(|(word, id)| (word, *id)).collect();
         by_id.sort_by_key(|(_, id)| *id);
-        catalog.neighbours = by_id
+        catalog.exact_hits = by_id
             .iter()
             .map(|(word, id)| {
-                if word.chars().count() < 6 {
-                    return Vec::new();
+                let mut hits = vec![(*id, 1.0)];
+                if word.chars().count() >= 6 {
+                    let near = catalog.fuzzy.lookup(word).into_iter().filter(|(other, _)| other != id);
+                    hits.extend(near.map(|(other, distance)| (other, similarity(distance))));
                 }
-                catalog
-                    .fuzzy
-                    .lookup(word)
-                    .into_iter()
-                    .filter(|(other, _)| other != id)
-                    .map(|(other, distance)| (other, similarity(distance)))
-                    .collect()
+                hits
             })
             .collect();
         catalog.products = products;
@@ -272,21 +275,26 @@ impl Catalog {
         self.with_and.contains(&true)
     }
 
+    /// Whether a folded word is part of a name with "and" in it.
+    pub fn in_name_with_and(&self, word: &str) -> bool {
+        self.vocab
+            .get(stem(word))
+            .is_some_and(|id| self.and_name_words.contains(id))
+    }
+
     pub fn has_and_in_name(&self, product: usize) -> bool {
         self.with_and[product]
     }
 
     /// The catalog words a folded message word may be: itself (stemmed), else its nearest
     /// spellings. Words the lexicon knows are not stretched into catalog words by a typo.
-    pub fn resolve(&self, word: &str) -> Hits {
+    pub fn resolve(&self, word: &str) -> Hits<'_> {
         let stemmed = stem(word);
         if let Some(&id) = self.vocab.get(stemmed) {
-            let mut hits = vec![(id, 1.0)];
-            hits.extend(self.neighbours.get(id as usize).into_iter().flatten().copied());
-            return hits;
+            return Cow::Borrowed(&self.exact_hits[id as usize]);
         }
-        if lexicon::lookup(word).is_some() || lexicon::lookup(stemmed).is_some() {
-            return Vec::new();
+        if word.len() < 4 || lexicon::lookup(word).is_some() || lexicon::lookup(stemmed).is_some() {
+            return Cow::Borrowed(&[]);
         }
         let found = self.fuzzy.lookup(stemmed);
         let nearest = found.first().map(|(_, distance)| *distance);
@@ -294,7 +302,8 @@ impl Catalog {
             .into_iter()
             .take_while(|(_, distance)| Some(*distance) == nearest)
             .map(|(id, distance)| (id, similarity(distance)))
-            .collect()
+            .collect::<Vec<_>>()
+            .into()
     }
 
     /// Whether the product's name or an alias has this folded word in it ("com" in "Frango com
@@ -336,7 +345,7 @@ impl Catalog {
     }
 
     /// The product that the usable words fit best, if any fits well enough.
-    pub fn best_product(&self, words: &[&Hits], usable: &[bool]) -> Option<ProductMatch> {
+    pub fn best_product(&self, words: &[&Hits<'_>], usable: &[bool]) -> Option<ProductMatch> {
         let mut candidates: Vec<(u32, Vec<(f32, usize)>)> = Vec::new();
         for (at, hits) in words.iter().enumerate() {
             if !usable[at] {
@@ -546,7 +555,7 @@ mod tests {
 
     fn best(catalog: &Catalog, text: &str) -> Option<String> {
         let hits: Vec<Hits> = text.split(' ').map(|w| catalog.resolve(w)).collect();
-        let refs: Vec<&Hits> = hits.iter().collect();
+        let refs: Vec<&Hits<'_>> = hits.iter().collect();
         let usable = vec![true; refs.len()];
         catalog
             .best_product(&refs, &usable)

@@ -2,7 +2,10 @@
 //! removed) finds the candidates in a few hash look-ups, and an edit distance with
 //! transpositions confirms them. The allowed distance grows with the word's length.
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    hash::{BuildHasherDefault, Hasher},
+};
 
 /// Edits allowed in a word of `chars` characters: none for short words, where one typo makes
 /// another word ("tea", "pea"), two for long ones ("margarita" for "margherita"). Four-letter
@@ -44,10 +47,12 @@ pub fn stem(word: &str) -> &str {
     &word[..end]
 }
 
-/// Vocabulary ids reachable from a word within its allowed edits.
+/// Vocabulary ids reachable from a word within its allowed edits. Deletion forms are kept as
+/// hashes rather than strings: a collision only adds a candidate, and every candidate is
+/// confirmed by its edit distance.
 #[derive(Default)]
 pub struct FuzzyIndex {
-    deletes: HashMap<String, Vec<u32>>,
+    deletes: HashMap<u64, Vec<u32>, BuildHasherDefault<PassThrough>>,
     words: Vec<Vec<char>>,
 }
 
@@ -55,17 +60,20 @@ impl FuzzyIndex {
     pub fn insert(&mut self, id: u32, word: &str) {
         let chars: Vec<char> = word.chars().collect();
         let edits = allowed_edits(chars.len());
-        if edits > 0 {
-            let at = id as usize;
-            if self.words.len() <= at {
-                self.words.resize(at + 1, Vec::new());
-            }
-            self.words[at] = chars.clone();
-            for variant in deletions(&chars, edits) {
-                let ids = self.deletes.entry(variant).or_default();
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
+        if edits == 0 {
+            return;
+        }
+        let at = id as usize;
+        if self.words.len() <= at {
+            self.words.resize(at + 1, Vec::new());
+        }
+        let mut forms = Vec::new();
+        deletion_hashes(&chars, edits, &mut forms);
+        self.words[at] = chars;
+        for form in forms {
+            let ids = self.deletes.entry(form).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
             }
         }
     }
@@ -77,9 +85,11 @@ impl FuzzyIndex {
         if edits == 0 {
             return Vec::new();
         }
+        let mut forms = Vec::new();
+        deletion_hashes(&chars, edits, &mut forms);
         let mut found: Vec<(u32, usize)> = Vec::new();
-        for variant in deletions(&chars, edits) {
-            for &id in self.deletes.get(&variant).into_iter().flatten() {
+        for form in forms {
+            for &id in self.deletes.get(&form).into_iter().flatten() {
                 if found.iter().any(|(seen, _)| *seen == id) {
                     continue;
                 }
@@ -100,25 +110,50 @@ impl FuzzyIndex {
     }
 }
 
-/// The word and every form of it with up to `edits` characters removed.
-fn deletions(chars: &[char], edits: usize) -> Vec<String> {
-    let mut all = vec![chars.to_vec()];
-    let mut frontier = vec![chars.to_vec()];
-    for _ in 0..edits {
-        let mut next = Vec::new();
-        for word in &frontier {
-            for skip in 0..word.len() {
-                let mut shorter = word.clone();
-                shorter.remove(skip);
-                if !all.contains(&shorter) {
-                    all.push(shorter.clone());
-                    next.push(shorter);
-                }
+/// Hashes of the word and of every form of it with one (and, with two `edits`, two) letters
+/// removed.
+fn deletion_hashes(chars: &[char], edits: usize, out: &mut Vec<u64>) {
+    let n = chars.len();
+    let hash_without = |skip_a: usize, skip_b: usize| {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for (at, c) in chars.iter().enumerate() {
+            if at != skip_a && at != skip_b {
+                hash = (hash ^ u64::from(*c as u32)).wrapping_mul(0x0100_0000_01b3);
             }
         }
-        frontier = next;
+        hash
+    };
+    out.push(hash_without(usize::MAX, usize::MAX));
+    for a in 0..n {
+        out.push(hash_without(a, usize::MAX));
+        if edits >= 2 {
+            for b in a + 1..n {
+                out.push(hash_without(a, b));
+            }
+        }
     }
-    all.into_iter().map(|chars| chars.into_iter().collect()).collect()
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// The keys are hashes already.
+#[derive(Default)]
+pub struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(*byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
 }
 
 /// Optimal string alignment distance between `a` and `b`, or `None` when it exceeds `limit`.

@@ -15,13 +15,13 @@ pub struct Words<'a> {
     pub tokens: &'a [Token],
     pub folded: Vec<&'a str>,
     pub lex: Vec<Option<Lex>>,
-    pub hits: Vec<Hits>,
+    pub hits: Vec<Hits<'a>>,
     /// Tokens already accounted for (a product, a variant, a quantity, a name, …).
     pub used: Vec<bool>,
 }
 
 impl<'a> Words<'a> {
-    pub fn new(tokens: &'a [Token], text: &'a str, catalog: &Catalog) -> Self {
+    pub fn new(tokens: &'a [Token], text: &'a str, catalog: &'a Catalog) -> Self {
         let mut folded = Vec::with_capacity(tokens.len());
         let mut lex = Vec::with_capacity(tokens.len());
         let mut hits = Vec::with_capacity(tokens.len());
@@ -33,7 +33,7 @@ impl<'a> Words<'a> {
                 hits.push(catalog.resolve(word));
             } else {
                 lex.push(None);
-                hits.push(Vec::new());
+                hits.push(Hits::Borrowed(&[]));
             }
         }
         Self {
@@ -278,7 +278,7 @@ fn find_products(words: &mut Words<'_>, catalog: &Catalog) -> Vec<Found> {
                 && words.hits[at].iter().any(|(id, _)| catalog.is_modifier_word(*id))
         })
         .collect();
-    let hits: Vec<&Hits> = word_at.iter().map(|&at| &words.hits[at]).collect();
+    let hits: Vec<&Hits<'_>> = word_at.iter().map(|&at| &words.hits[at]).collect();
     let mut usable: Vec<bool> = reserved.iter().map(|r| !r).collect();
     if reserved.contains(&true) {
         let all = vec![true; hits.len()];

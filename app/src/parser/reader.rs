@@ -851,6 +851,15 @@ impl<'a> Reader<'a> {
 
     fn spans_both(&self, left: &Clause, right: &Clause) -> bool {
         let text = &self.folded.text;
+        let named = |clause: &Clause| {
+            clause
+                .tokens
+                .iter()
+                .any(|t| t.kind == Kind::Word && self.catalog.in_name_with_and(&text[t.span.clone()]))
+        };
+        if !named(left) || !named(right) {
+            return false;
+        }
         let best = |tokens: &[grammar::Token]| {
             let words = Words::new(tokens, text, self.catalog);
             let hits: Vec<_> = (0..words.len()).map(|at| &words.hits[at]).collect();
