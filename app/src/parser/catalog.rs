@@ -346,7 +346,9 @@ impl Catalog {
 
     /// The product that the usable words fit best, if any fits well enough.
     pub fn best_product(&self, words: &[&Hits<'_>], usable: &[bool]) -> Option<ProductMatch> {
-        let mut candidates: Vec<(u32, Vec<(f32, usize)>)> = Vec::new();
+        // Each candidate name's slots (similarity, word) live in one arena, found by offset.
+        let mut candidates: Vec<(u32, usize)> = Vec::new();
+        let mut arena: Vec<(f32, usize)> = Vec::new();
         for (at, hits) in words.iter().enumerate() {
             if !usable[at] {
                 continue;
@@ -354,13 +356,15 @@ impl Catalog {
             for &(id, similarity) in hits.iter() {
                 for &(name, slot) in self.postings.get(id as usize).into_iter().flatten() {
                     let size = self.names[name as usize].words.len();
-                    let entry = match candidates.iter().position(|(n, _)| *n == name) {
-                        Some(found) => &mut candidates[found].1,
+                    let offset = match candidates.iter().find(|(n, _)| *n == name) {
+                        Some((_, offset)) => *offset,
                         None => {
-                            candidates.push((name, vec![(0.0, usize::MAX); size]));
-                            &mut candidates.last_mut().expect("just pushed").1
+                            candidates.push((name, arena.len()));
+                            arena.resize(arena.len() + size, (0.0, usize::MAX));
+                            arena.len() - size
                         }
                     };
+                    let entry = &mut arena[offset..offset + size];
                     if slot == WHOLE {
                         entry.iter_mut().for_each(|s| *s = (similarity, at));
                     } else if entry[slot as usize].0 < similarity && !entry.iter().any(|(_, by)| *by == at) {
@@ -372,8 +376,9 @@ impl Catalog {
         }
         // Per product, its best-fitting name: (product, rank, coverage, words used).
         let mut fits: Vec<(usize, f32, f32, Vec<usize>)> = Vec::new();
-        for (name, slots) in candidates {
+        for (name, offset) in candidates {
             let name = &self.names[name as usize];
+            let slots = &arena[offset..offset + name.words.len()];
             if name.total <= 0.0 {
                 continue;
             }

@@ -196,19 +196,21 @@ impl<'a> Reader<'a> {
     }
 
     fn field(&mut self, index: usize, line: &Line, label: Label, value: Range<usize>) {
+        // "Nome: Fernanda | Rua Tupi 55": a field ends at a bar (a name also at a comma); the
+        // rest is read like any other line.
+        let ends: &[char] = if label == Label::Name { &['|', ';', ','] } else { &['|'] };
+        let cut = self.folded.text[value.clone()]
+            .find(ends)
+            .map_or(value.end, |at| value.start + at);
+        if cut < value.end {
+            self.read_range(index, cut + 1..value.end);
+        }
+        let value = value.start..cut;
         let text = self.quote(value.clone());
         match label {
             Label::Name => {
-                // "Nome: Fernanda | Rua Tupi 55": the name ends at a separator; the rest is read
-                // like any other line.
-                let cut = self.folded.text[value.clone()]
-                    .find(['|', ';', ','])
-                    .map_or(value.end, |at| value.start + at);
                 if self.out.customer_name.is_none() {
-                    self.out.customer_name = clean_name(&self.quote(value.start..cut));
-                }
-                if cut < value.end {
-                    self.read_range(index, cut + 1..value.end);
+                    self.out.customer_name = clean_name(&text);
                 }
             }
             Label::Address if text.is_empty() => self.address_follows = true,
@@ -231,16 +233,18 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
-            Label::Time | Label::Payment => self.out.notes.push(self.quote(line.span.clone())),
+            Label::Time | Label::Payment => self.out.notes.push(self.quote(line.span.start..cut)),
             _ => {}
         }
     }
 
-    /// Reads part of a line as a line of its own.
+    /// Reads part of a line as a line of its own ("Nome: Ana | Endereço: Rua X, 5").
     fn read_range(&mut self, index: usize, range: Range<usize>) {
         for part in grammar::lex_range(&self.folded.text, range).unwrap_or_default() {
-            if let Content::Clauses(clauses) = &part.content {
-                self.line(index, &part, clauses, false);
+            match &part.content {
+                Content::Empty => {}
+                Content::Field { label, value } => self.field(index, &part, *label, value.clone()),
+                Content::Clauses(clauses) => self.line(index, &part, clauses, false),
             }
         }
     }
