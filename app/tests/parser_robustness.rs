@@ -132,13 +132,20 @@ fn parse_time_grows_linearly() {
         .map(|(_, message)| message)
         .collect();
     let sample = messages.join("\n");
-    let small = sample.repeat(2);
-    let large = sample.repeat(8);
-    assert!(
-        large.len() < app::parser::MAX_MESSAGE_BYTES,
-        "keep the large text under the limit"
-    );
-    let _ = time_of(&catalog, &small);
-    let ratio = time_of(&catalog, &large).as_secs_f64() / time_of(&catalog, &small).as_secs_f64();
-    assert!(ratio < 8.0, "4x the text took {ratio:.1}x the time");
+    // Order text, one endless word, and one endless clause of numbers and words.
+    for unit in [sample.as_str(), "margheritaaaaaaaaaaaa", "2 pizza margherita 3 "] {
+        let small = unit.repeat(20_000 / unit.len() + 1);
+        let large = unit.repeat(4 * (20_000 / unit.len() + 1));
+        assert!(
+            large.len() < app::parser::MAX_MESSAGE_BYTES,
+            "keep the large text under the limit"
+        );
+        let _ = time_of(&catalog, &small);
+        let ratio = time_of(&catalog, &large).as_secs_f64() / time_of(&catalog, &small).as_secs_f64();
+        assert!(
+            ratio < 8.0,
+            "4x the text took {ratio:.1}x the time: {:?}",
+            &unit[..unit.len().min(20)]
+        );
+    }
 }

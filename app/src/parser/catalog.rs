@@ -66,6 +66,16 @@ pub struct Catalog {
     and_name_words: Vec<u32>,
 }
 
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("currency", &self.currency)
+            .field("products", &self.products.len())
+            .field("words", &self.vocab.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// One way to call a product: its name or an alias.
 struct Name {
     product: u32,

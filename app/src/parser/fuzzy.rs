@@ -14,9 +14,14 @@ pub fn allowed_edits(chars: usize) -> usize {
     match chars {
         0..=3 => 0,
         4..=7 => 1,
-        _ => 2,
+        8..=MAX_FUZZY_CHARS => 2,
+        // Nothing on a menu is this long; a typo index over it would cost the square of it.
+        _ => 0,
     }
 }
+
+/// The longest word matched with typos.
+pub const MAX_FUZZY_CHARS: usize = 32;
 
 /// Stems a folded word so singular and plural meet: "pizzas", "grandes", "tomatoes"; and
 /// drops Indonesian "-nya" ("lontongnya").

@@ -36,6 +36,8 @@ pub enum Lex {
     Time,
     /// Words that go on describing an address ("near the temple", "dekat masjid").
     Landmark,
+    /// "both", "dono", "semua": what the clause asks applies to every item before it.
+    Every,
     /// Words that start an address ("Rua", "Jl.", "Calle").
     StreetStart,
     /// Words that start an address when a number follows ("flat 302", "apt 4").

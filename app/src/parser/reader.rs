@@ -175,8 +175,12 @@ impl<'a> Reader<'a> {
     /// A header followed by items of its kind is not an order line of its own: its size goes
     /// to those items that have none, and its "dozens" multiply their counts.
     fn apply_headers(&mut self) {
+        let mut until = self.out.drafts.len();
         for header in std::mem::take(&mut self.headers).into_iter().rev() {
-            let followers: Vec<usize> = (header.drafts_before..self.out.drafts.len())
+            // A header covers the items up to the next header.
+            let group = header.drafts_before..until;
+            until = header.drafts_before;
+            let followers: Vec<usize> = group
                 .filter(|&d| header.products.contains(&self.out.drafts[d].product))
                 .collect();
             if followers.is_empty() {
@@ -208,18 +212,10 @@ impl<'a> Reader<'a> {
         let value = value.start..cut;
         let text = self.quote(value.clone());
         match label {
-            Label::Name => {
-                if self.out.customer_name.is_none() {
-                    self.out.customer_name = clean_name(&text);
-                }
-            }
+            Label::Name if self.out.customer_name.is_none() => self.out.customer_name = clean_name(&text),
             Label::Address if text.is_empty() => self.address_follows = true,
             Label::Address => self.set_address(value, index),
-            Label::Phone => {
-                if self.out.phone.is_none() {
-                    self.out.phone = phone_digits(&text);
-                }
-            }
+            Label::Phone if self.out.phone.is_none() => self.out.phone = phone_digits(&text),
             Label::Note if !text.is_empty() => {
                 self.out.notes.push(text);
                 if let Some(lines) = grammar::lex_range(&self.folded.text, value) {
@@ -470,9 +466,10 @@ impl<'a> Reader<'a> {
             .filter(|id| self.catalog.names_a_product(*id))
             .flat_map(|id| self.catalog.products_named_by(id))
             .collect();
+        let every = (0..words.len()).any(|at| words.tokens[at].kind == Kind::Word && words.lex[at] == Some(Lex::Every));
         let mut targets: Vec<usize> = recent
             .clone()
-            .filter(|&d| named.contains(&self.out.drafts[d].product))
+            .filter(|&d| every || named.contains(&self.out.drafts[d].product))
             .collect();
         if targets.is_empty() {
             targets.push(recent.end - 1);
