@@ -88,6 +88,33 @@ async fn the_catalog_round_trips_through_csv_and_json(engine: Engine) {
         (Some(0), Some(27))
     );
 
+    // Variants and modifiers carry aliases for the parser ("big" for Large).
+    let margherita = |file: &Value| {
+        file["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|p| p["name"] == "Pizza Margherita")
+            .unwrap()
+    };
+    let mut file = file;
+    let at = margherita(&file);
+    file["products"][at]["variants"][2]["aliases"] = serde_json::json!(["Big", "L"]);
+    let (status, body) = import(&app, &owner, "application/json", file.to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, json) = export(&app, &owner, "json").await;
+    let exported: Value = serde_json::from_str(&json).unwrap();
+    let large = &exported["products"][margherita(&exported)]["variants"][2];
+    assert_eq!(
+        (&large["name"], &large["aliases"]),
+        (&serde_json::json!("Large"), &serde_json::json!(["big", "l"]))
+    );
+    assert!(
+        exported["products"][margherita(&exported)]["variants"][0]
+            .get("aliases")
+            .is_none()
+    );
+
     let staff = app.token("staff@pizzapalace.example", DEMO_PASSWORD).await;
     assert_eq!(
         export(&app, &staff, "csv").await.1.lines().count(),

@@ -43,6 +43,8 @@ pub enum Break {
     Soft,
     /// A full stop, "!" or the end of the line.
     Sentence,
+    /// A colon: what came before is a heading ("Pedido:", "Refri:") or a label.
+    Colon,
     Question,
 }
 
@@ -181,7 +183,9 @@ fn clauses(pair: Pair<'_, Rule>) -> Vec<Clause> {
                     last.joined_by_and = by_word || text.trim().len() == 1 && "&+/".contains(text.trim());
                     last.ends = if text.contains('?') {
                         Break::Question
-                    } else if text.contains(['.', '!', ':']) {
+                    } else if text.contains(':') {
+                        Break::Colon
+                    } else if text.contains(['.', '!']) {
                         Break::Sentence
                     } else {
                         Break::Soft

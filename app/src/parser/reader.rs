@@ -328,9 +328,9 @@ impl<'a> Reader<'a> {
         if inquiry {
             return None;
         }
-        if self.continues_last_item(words, inherited) {
-            let (_, last_action) = self.refer_back(words, inherited);
-            return last_action;
+        let standalone = clause_count == 1 || line.bullet;
+        if self.continues_last_item(words, inherited) || self.points_back(words) {
+            return self.toppings_for_earlier(words, clause, standalone, inherited).1;
         }
         let (drafts, last_action) = items::read(words, self.catalog);
         if !drafts.is_empty() {
@@ -346,21 +346,11 @@ impl<'a> Reader<'a> {
         }
         let order_line = (0..words.len()).any(|at| !words.used[at] && words.counts_plainly(at))
             && !self.only_toppings_with_action(words);
-        let (applied, last_action) = if order_line {
-            (false, None)
-        } else {
-            self.refer_back(words, inherited)
-        };
-        let standalone = clause_count == 1 || line.bullet;
-        if applied {
-            // "no onions on the pizza pls" on its own line is also a note for the kitchen.
-            let rest = (0..words.len())
-                .filter(|&at| !words.used[at] && words.tokens[at].kind == Kind::Word)
-                .count();
-            if standalone && rest >= 2 {
-                self.out.notes.push(self.quote(clause.span.clone()));
+        if !order_line {
+            let (applied, last_action) = self.toppings_for_earlier(words, clause, standalone, inherited);
+            if applied {
+                return last_action;
             }
-            return last_action;
         }
         self.note_total(words);
         let live: Vec<usize> = (0..words.len()).filter(|&at| !words.used[at]).collect();
@@ -392,7 +382,9 @@ impl<'a> Reader<'a> {
         });
         let order_line =
             counted && unknown + named > 0 || line.bullet && unknown + named > 0 && unknown <= 2 && fillers == 0;
-        if instruction {
+        if clause.ends == Break::Colon && !counted {
+            // A heading: "Pedido:", "Refri: Guaraná 2L".
+        } else if instruction {
             self.out.notes.push(self.quote(clause.span.clone()));
         } else if order_line || standalone && named > 0 && unknown == 0 {
             if named > 0 && unknown == 0 {
@@ -451,6 +443,56 @@ impl<'a> Reader<'a> {
         self.catalog
             .best_product(&hits, &usable)
             .is_none_or(|found| found.coverage < 0.75)
+    }
+
+    /// Applies the clause's toppings to the items before it; a line of its own with more to
+    /// say ("no onions on the pizza pls") is also a note for the kitchen.
+    fn toppings_for_earlier(
+        &mut self,
+        words: &mut Words<'_>,
+        clause: &Clause,
+        standalone: bool,
+        inherited: Option<Action>,
+    ) -> (bool, Option<Action>) {
+        let (applied, last_action) = self.refer_back(words, inherited);
+        let rest = (0..words.len())
+            .filter(|&at| !words.used[at] && words.tokens[at].kind == Kind::Word)
+            .count();
+        if applied && standalone && rest >= 2 {
+            self.out.notes.push(self.quote(clause.span.clone()));
+        }
+        (applied, last_action)
+    }
+
+    /// "no onions on the pizza": no count, a topping word, and a product already ordered —
+    /// about that item, not another one.
+    fn points_back(&self, words: &Words<'_>) -> bool {
+        let recent = &self.out.drafts[self.out.drafts.len().saturating_sub(RECENT_ITEMS)..];
+        let live: Vec<usize> = (0..words.len()).filter(|&at| !words.used[at]).collect();
+        if recent.is_empty()
+            || live.iter().any(|&at| words.counts_plainly(at))
+            || !live.iter().any(|&at| words.action(at).is_some())
+        {
+            return false;
+        }
+        let product_words: Vec<usize> = live
+            .iter()
+            .copied()
+            .filter(|&at| words.hits[at].iter().any(|(id, _)| self.catalog.names_a_product(*id)))
+            .filter(|&at| {
+                !recent
+                    .iter()
+                    .any(|d| self.catalog.is_option_word(d.product, words.hits[at][0].0))
+            })
+            .collect();
+        !product_words.is_empty()
+            && product_words.iter().all(|&at| {
+                words.hits[at].iter().any(|(id, _)| {
+                    self.catalog
+                        .products_named_by(*id)
+                        .any(|p| recent.iter().any(|d| d.product == p))
+                })
+            })
     }
 
     /// Toppings in a clause that names no product: they belong to the recent items the clause
