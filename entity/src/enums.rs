@@ -159,11 +159,13 @@ stored_enum! {
 stored_enum! {
     /// The WhatsApp connection of one business, as last reported by its worker.
     ConnectionState {
-        Disconnected = "disconnected",
-        Connecting = "connecting",
-        AwaitingQr = "awaiting_qr",
+        Starting = "starting",
+        Qr = "qr",
         Connected = "connected",
+        Disconnected = "disconnected",
+        Reconnecting = "reconnecting",
         LoggedOut = "logged_out",
+        Failed = "failed",
     }
 }
 

@@ -6,10 +6,10 @@ use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 
 use crate::{
-    config::{Config, Environment, redact_url},
+    config::{Config, Environment, LogFormat, redact_url},
     db, parse, seed,
     startup::{Application, shutdown_signal},
-    telemetry,
+    telemetry, whatsapp,
 };
 
 #[derive(Debug, Parser)]
@@ -34,6 +34,16 @@ enum Command {
         /// The delivery fee to add to every order, in the catalog's currency.
         #[arg(long, default_value_t = 0.0)]
         delivery_fee: f64,
+    },
+    /// Run the WhatsApp simulator on its own: a fake WhatsApp Web page at `/`, a customer's
+    /// phone at `/phone` and the control API at `/api` (see docs/whatsapp.md).
+    Simulator {
+        /// The port to listen on (127.0.0.1).
+        #[arg(long, default_value_t = 3100)]
+        port: u16,
+        /// Where it keeps its state.
+        #[arg(long, default_value = "data/simulator")]
+        data: PathBuf,
     },
     #[command(flatten)]
     Task(Task),
@@ -103,6 +113,7 @@ pub fn run() -> ExitCode {
             lines,
             delivery_fee,
         } => return parse::run(&catalog, lines, delivery_fee),
+        Command::Simulator { port, data } => return run_simulator(port, &data),
         Command::Task(task) => task,
     };
     let config = match Config::from_env() {
@@ -124,6 +135,31 @@ pub fn run() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             eprintln!("novi: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_simulator(port: u16, data: &std::path::Path) -> ExitCode {
+    telemetry::init_logging(LogFormat::Pretty);
+    let served = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| error.to_string())
+        .and_then(|runtime| {
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+                    .await
+                    .map_err(|error| format!("cannot listen on port {port}: {error}"))?;
+                whatsapp::simulator::serve(listener, data, shutdown_signal())
+                    .await
+                    .map_err(|error| error.to_string())
+            })
+        });
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("novi simulator: {error}");
             ExitCode::FAILURE
         }
     }

@@ -8,3 +8,4 @@ pub mod parse;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod whatsapp;

@@ -1,0 +1,212 @@
+// The simulator's WhatsApp Web client. It offers, through window.require, the internal modules
+// of WhatsApp Web that Novi's injected script uses, with the same names and the same shapes:
+// WAWebSocketModel (Socket: connection state), WAWebConnModel (Conn: the linked account),
+// WAWebCollections (Msg and Chat collections), WAWebSendMsgChatAction (sending). The QR string
+// is shown in an element's data-ref attribute, as WhatsApp Web shows it. Everything else (the
+// linked session, messages, receipts) comes from the simulator server next to this page.
+(function () {
+  'use strict';
+
+  const SESSION_KEY = 'novi-simulator-session';
+  const base = new URL('.', location.href);
+
+  class Evented {
+    constructor() { this.handlers = {}; }
+    on(event, handler) { (this.handlers[event] = this.handlers[event] || []).push(handler); return this; }
+    off(event, handler) { this.handlers[event] = (this.handlers[event] || []).filter((h) => h !== handler); return this; }
+    trigger(event, ...args) {
+      for (const handler of (this.handlers[event] || []).slice()) {
+        try { handler(...args); } catch (error) { console.error(error); }
+      }
+    }
+  }
+
+  class Model extends Evented {
+    constructor(fields) { super(); Object.assign(this, fields); }
+    set(key, value) {
+      if (this[key] === value) return;
+      this[key] = value;
+      this.trigger('change:' + key, this, value);
+      this.trigger('change', this);
+    }
+  }
+
+  class Collection extends Evented {
+    constructor(forwarded) { super(); this.models = new Map(); this.forwarded = forwarded; }
+    get(id) { return this.models.get(id); }
+    getModelsArray() { return [...this.models.values()]; }
+    add(model) {
+      this.models.set(model.id._serialized, model);
+      for (const key of this.forwarded) {
+        model.on('change:' + key, (m, value) => this.trigger('change:' + key, m, value));
+      }
+      this.trigger('add', model);
+      return model;
+    }
+  }
+
+  const STATE = {
+    OPENING: 'OPENING', PAIRING: 'PAIRING', UNPAIRED: 'UNPAIRED', UNPAIRED_IDLE: 'UNPAIRED_IDLE',
+    CONNECTED: 'CONNECTED', TIMEOUT: 'TIMEOUT', CONFLICT: 'CONFLICT',
+  };
+  const Socket = new Model({ state: STATE.OPENING, STATE });
+  const Conn = new Model({ wid: null, pushname: null, ref: null });
+  const Msg = new Collection(['body', 'type', 'ack']);
+  const Chat = new Collection([]);
+  let token = null;
+  let source = null;
+
+  const wid = (jid) => ({ _serialized: jid, user: jid.split('@')[0], server: jid.split('@')[1] });
+  const log = (text, outgoing) => {
+    const item = document.createElement('li');
+    item.textContent = text;
+    if (outgoing) item.className = 'out';
+    document.getElementById('log').prepend(item);
+  };
+  const render = () => {
+    document.getElementById('state').textContent = Socket.state;
+    document.getElementById('me').textContent = Conn.wid ? '— +' + Conn.wid.user : '';
+    const unlinked = !Conn.wid && Conn.ref;
+    document.getElementById('qr').hidden = !unlinked;
+    const code = document.getElementById('qr-code');
+    if (unlinked) code.setAttribute('data-ref', Conn.ref); else code.removeAttribute('data-ref');
+    code.textContent = unlinked ? Conn.ref : '';
+  };
+  Socket.on('change', render);
+  Conn.on('change', render);
+
+  async function call(path, options) {
+    const response = await fetch(new URL(path, base), options);
+    if (!response.ok) throw new Error(path + ': ' + response.status);
+    return response.json();
+  }
+
+  async function newSession() {
+    const session = await call('client/session', { method: 'POST' });
+    localStorage.setItem(SESSION_KEY, session.token);
+    return session.token;
+  }
+
+  function handle(event) {
+    switch (event.type) {
+      case 'qr':
+        Conn.wid = null;
+        Conn.set('ref', event.qr);
+        Socket.set('state', STATE.UNPAIRED);
+        break;
+      case 'paired':
+        Conn.wid = wid(event.phone.replace('+', '') + '@c.us');
+        Conn.set('pushname', event.pushname);
+        Conn.set('ref', null);
+        Socket.set('state', STATE.CONNECTED);
+        break;
+      case 'message': {
+        const chat = event.chat;
+        const group = chat.endsWith('@g.us');
+        const author = event.from.replace('+', '') + '@c.us';
+        Msg.add(new Model({
+          id: { fromMe: false, remote: chat, id: event.id, _serialized: event.id },
+          from: chat,
+          to: Conn.wid ? Conn.wid._serialized : null,
+          author: group ? author : undefined,
+          notifyName: event.name || '',
+          body: event.body,
+          type: 'chat',
+          t: Math.floor(Date.parse(event.at) / 1000),
+          isNewMsg: true,
+          ack: 1,
+          quotedStanzaID: event.quoted_id || undefined,
+        }));
+        log((event.name || event.from) + ': ' + event.body);
+        break;
+      }
+      case 'edit': {
+        const message = Msg.get(event.id);
+        if (message) message.set('body', event.body);
+        break;
+      }
+      case 'revoke': {
+        const message = Msg.get(event.id);
+        if (message) message.set('type', 'revoked');
+        break;
+      }
+      case 'ack': {
+        const message = Msg.get(event.id);
+        if (message) message.set('ack', event.ack);
+        break;
+      }
+      case 'logged_out':
+        localStorage.removeItem(SESSION_KEY);
+        Conn.wid = null;
+        Conn.set('pushname', null);
+        Socket.set('state', STATE.UNPAIRED);
+        reconnect();
+        break;
+    }
+  }
+
+  // Connects the event stream; a lost stream leaves the socket in TIMEOUT until reconnect().
+  async function connect() {
+    if (source) source.close();
+    Socket.set('state', STATE.OPENING);
+    token = localStorage.getItem(SESSION_KEY);
+    if (token) {
+      const known = await fetch(new URL('client/session?token=' + encodeURIComponent(token), base));
+      if (known.status === 404) token = null;
+    }
+    if (!token) token = await newSession();
+    source = new EventSource(new URL('client/events?token=' + encodeURIComponent(token), base));
+    source.onmessage = (message) => handle(JSON.parse(message.data));
+    source.onerror = () => {
+      source.close();
+      source = null;
+      Socket.set('state', STATE.TIMEOUT);
+    };
+  }
+
+  function reconnect() {
+    connect().catch((error) => { console.error(error); Socket.set('state', STATE.TIMEOUT); });
+  }
+  Socket.reconnect = reconnect;
+
+  Chat.find = async (jid) => Chat.get(jid) || Chat.add(new Model({ id: wid(jid) }));
+
+  const SendMsgChatAction = {
+    async addAndSendMsgToChat(chat, props) {
+      if (Socket.state !== STATE.CONNECTED) throw new Error('not connected');
+      const sent = await call('client/send', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          token, chat: chat.id._serialized, body: props.body, quoted_id: props.quotedMsgId || null, id: props.id || null,
+        }),
+      });
+      const message = Msg.add(new Model({
+        id: { fromMe: true, remote: chat.id._serialized, id: props.id || sent.id, _serialized: sent.id },
+        from: Conn.wid._serialized,
+        to: chat.id._serialized,
+        body: props.body,
+        type: 'chat',
+        t: Math.floor(Date.parse(sent.at) / 1000),
+        isNewMsg: true,
+        ack: 1,
+      }));
+      log('→ ' + chat.id._serialized + ': ' + props.body, true);
+      return [message, 'OK'];
+    },
+  };
+
+  const modules = {
+    WAWebSocketModel: { Socket, STATE },
+    WAWebConnModel: { Conn },
+    WAWebCollections: { Msg, Chat },
+    WAWebSendMsgChatAction: SendMsgChatAction,
+  };
+  window.require = (name) => {
+    if (!(name in modules)) throw new Error('Cannot find module ' + name);
+    return modules[name];
+  };
+
+  render();
+  reconnect();
+})();
