@@ -9,7 +9,11 @@ use rand::{Rng, distr::Alphanumeric};
 use sea_orm::DbErr;
 use tokio::net::TcpListener;
 
-use crate::{config::Config, db, http, telemetry};
+use crate::{
+    config::{Config, WhatsappMode},
+    db, http, telemetry,
+    whatsapp::{self, simulator::Simulator, worker::WorkerSettings},
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -19,6 +23,8 @@ pub enum StartError {
     Secret(io::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
+    #[error("WhatsApp: {0}")]
+    Whatsapp(String),
 }
 
 /// A server bound to its port, ready to run.
@@ -26,6 +32,8 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     state: AppState,
+    /// The WhatsApp workers' settings, when WhatsApp is on.
+    whatsapp: Option<WorkerSettings>,
 }
 
 impl Application {
@@ -56,10 +64,25 @@ impl Application {
             secure_cookies: config.public_url.starts_with("https://"),
             max_upload_bytes: config.max_file_size,
         };
+        let mut router = http::router(state.clone());
+        let whatsapp = match config.whatsapp {
+            WhatsappMode::Off | WhatsappMode::Cloud => None,
+            WhatsappMode::Web => Some(config.whatsapp_web_url.clone()),
+            // The simulator answers on this very server; the workers open its page here.
+            WhatsappMode::Simulator => {
+                let simulator = Simulator::load(&config.whatsapp_session_path.join("simulator"))
+                    .map_err(|error| StartError::Whatsapp(error.to_string()))?;
+                router = router.nest_service("/dev/whatsapp/", whatsapp::simulator::router(simulator.clone()));
+                whatsapp::simulator::spawn_qr_refresher(simulator);
+                Some(format!("http://127.0.0.1:{}/dev/whatsapp/", local_addr.port()))
+            }
+        }
+        .map(|url| WorkerSettings::new(config.chromium_path.clone(), config.whatsapp_session_path.clone(), url));
         Ok(Self {
             listener,
-            router: http::router(state.clone()),
+            router,
             state,
+            whatsapp,
         })
     }
 
@@ -71,14 +94,28 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then lets requests in flight finish.
+    /// Serves until `shutdown` resolves, then lets requests in flight finish and the WhatsApp
+    /// workers close their browsers.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let workers = self
+            .whatsapp
+            .map(|settings| whatsapp::supervise(self.state.db.clone(), settings, stopped));
+        // The workers stop with the signal, not after the drain: their browsers hold streams
+        // open to the simulator mounted here.
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        };
         axum::serve(
             self.listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await?;
+        if let Some(workers) = workers {
+            let _ = workers.await;
+        }
         self.state.db.close().await.map_err(io::Error::other)
     }
 }

@@ -145,6 +145,9 @@ pub struct TestApp {
 pub struct Options {
     pub auto_migrate: Option<bool>,
     pub max_file_size: Option<usize>,
+    /// Runs the WhatsApp simulator under `/dev/whatsapp/` and the workers against it, with
+    /// sessions in this folder.
+    pub whatsapp_simulator: Option<std::path::PathBuf>,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
@@ -164,6 +167,13 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     }
     if let Some(max_file_size) = options.max_file_size {
         vars.insert("MAX_FILE_SIZE", max_file_size.to_string());
+    }
+    if let Some(sessions) = options.whatsapp_simulator {
+        vars.insert("NOVI_WHATSAPP", "simulator".into());
+        vars.insert("WHATSAPP_SESSION_PATH", sessions.display().to_string());
+        if let Ok(chromium) = std::env::var("CHROMIUM_PATH") {
+            vars.insert("CHROMIUM_PATH", chromium);
+        }
     }
     let config = Config::from_lookup(|key| vars.get(key).cloned()).expect("test configuration is valid");
     let app = Application::build(&config, SocketAddr::from(([127, 0, 0, 1], 0)))

@@ -13,3 +13,4 @@ pub mod passwords;
 pub mod products;
 pub mod system;
 pub mod users;
+pub mod whatsapp;

@@ -17,6 +17,7 @@ mod rate_limit;
 mod responses;
 mod security;
 mod users;
+mod whatsapp;
 
 pub use error::ApiError;
 

@@ -7,7 +7,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::{auth, businesses, drivers, groups, orders, products, users};
+use super::{auth, businesses, drivers, groups, orders, products, users, whatsapp};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,7 @@ use super::{auth, businesses, drivers, groups, orders, products, users};
         groups::list, groups::create, groups::update, groups::remove,
         drivers::list, drivers::create, drivers::update, drivers::remove,
         users::list, users::invite, users::set_active,
+        whatsapp::status, whatsapp::qr_svg,
     ),
     modifiers(&BearerAuth),
 )]

@@ -1,0 +1,352 @@
+//! The WhatsApp connection's records: each business's session state, every inbound message
+//! (written before anything else happens to it), and the outbox the worker drains. The worker
+//! in `server::whatsapp` calls these; the dashboard and the API read the session.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use entity::{
+    enums::{ConnectionState, InboundStatus, OutboundStatus, Transport},
+    groups, inbound_messages, outbound_messages, whatsapp_sessions,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr,
+};
+use serde::Serialize;
+
+use crate::{
+    error::{ServiceError, is_unique_violation},
+    services::{access::Permission, auth::Caller, businesses},
+};
+
+/// How a business's WhatsApp connection looks from the dashboard and `GET /api/whatsapp`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SessionView {
+    pub state: ConnectionState,
+    /// The QR string to scan, while waiting for one.
+    pub qr: Option<String>,
+    pub phone: Option<String>,
+    pub since: DateTime<Utc>,
+}
+
+pub async fn view(db: &DatabaseConnection, caller: &Caller) -> Result<SessionView, ServiceError> {
+    caller.require(Permission::ViewBusiness)?;
+    let session = whatsapp_sessions::Entity::find()
+        .filter(whatsapp_sessions::Column::BusinessId.eq(caller.own_business()?))
+        .one(db)
+        .await?;
+    Ok(match session {
+        Some(session) => SessionView {
+            qr: (session.state == ConnectionState::Qr)
+                .then_some(session.last_qr)
+                .flatten(),
+            state: session.state,
+            phone: session.phone,
+            since: session.updated_at,
+        },
+        None => SessionView {
+            state: ConnectionState::Disconnected,
+            qr: None,
+            phone: None,
+            since: Utc::now(),
+        },
+    })
+}
+
+/// The active businesses whose settings turn WhatsApp on.
+pub async fn enabled_businesses(db: &DatabaseConnection) -> Result<Vec<i64>, ServiceError> {
+    let all = entity::businesses::Entity::find()
+        .filter(entity::businesses::Column::IsActive.eq(true))
+        .order_by_asc(entity::businesses::Column::Id)
+        .all(db)
+        .await?;
+    Ok(all
+        .into_iter()
+        .filter(|business| businesses::settings(business).whatsapp_enabled)
+        .map(|business| business.id)
+        .collect())
+}
+
+/// Records what the worker sees. The QR is kept only while one is shown; the phone once known.
+pub async fn record_state(
+    db: &DatabaseConnection,
+    business_id: i64,
+    transport: Transport,
+    state: ConnectionState,
+    qr: Option<String>,
+    phone: Option<String>,
+) -> Result<(), ServiceError> {
+    let now = Utc::now();
+    let existing = whatsapp_sessions::Entity::find()
+        .filter(whatsapp_sessions::Column::BusinessId.eq(business_id))
+        .one(db)
+        .await?;
+    let connected_at = (state == ConnectionState::Connected).then_some(now);
+    match existing {
+        Some(session) => {
+            let phone = phone.or(session.phone.clone());
+            let mut row: whatsapp_sessions::ActiveModel = session.into();
+            row.transport = Set(transport);
+            row.state = Set(state);
+            row.last_qr = Set(qr);
+            row.phone = Set(phone);
+            if connected_at.is_some() {
+                row.last_connected_at = Set(connected_at);
+            }
+            row.updated_at = Set(now);
+            row.update(db).await?;
+        }
+        None => {
+            whatsapp_sessions::ActiveModel {
+                business_id: Set(business_id),
+                transport: Set(transport),
+                state: Set(state),
+                phone: Set(phone),
+                last_qr: Set(qr),
+                owner_instance: Set(None),
+                last_connected_at: Set(connected_at),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A message as the transport saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incoming {
+    pub external_id: String,
+    pub chat_id: String,
+    pub author: String,
+    pub push_name: Option<String>,
+    pub body: String,
+    pub message_type: String,
+    pub quoted_external_id: Option<String>,
+    /// Seconds since the epoch.
+    pub sent_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    New(i64),
+    /// WhatsApp delivered it again; the first copy stands.
+    Duplicate,
+    /// Not for Novi: a status broadcast, the business's own message, a group nobody linked.
+    Ignored(&'static str),
+}
+
+/// Writes an inbound message, once, before anything else happens to it.
+pub async fn record_inbound(
+    db: &DatabaseConnection,
+    business_id: i64,
+    transport: Transport,
+    own_phone: Option<&str>,
+    message: Incoming,
+) -> Result<Stored, ServiceError> {
+    let own_chat = own_phone.map(|phone| format!("{}@c.us", phone.trim_start_matches('+')));
+    if message.chat_id == "status@broadcast" {
+        return Ok(Stored::Ignored("status broadcast"));
+    }
+    if own_chat.as_deref() == Some(message.author.as_str()) {
+        return Ok(Stored::Ignored("the business's own number"));
+    }
+    let group_id = if message.chat_id.ends_with("@g.us") {
+        let group = groups::Entity::find()
+            .filter(groups::Column::BusinessId.eq(business_id))
+            .filter(groups::Column::WhatsappGroupId.eq(&message.chat_id))
+            .filter(groups::Column::IsActive.eq(true))
+            .one(db)
+            .await?;
+        match group {
+            Some(group) => Some(group.id),
+            None => return Ok(Stored::Ignored("a group not linked to the business")),
+        }
+    } else {
+        None
+    };
+    let sent_at = Utc.timestamp_opt(message.sent_at, 0).single().unwrap_or_else(Utc::now);
+    let row = inbound_messages::ActiveModel {
+        business_id: Set(business_id),
+        transport: Set(transport),
+        external_id: Set(message.external_id),
+        chat_id: Set(message.chat_id),
+        group_id: Set(group_id),
+        author: Set(message.author),
+        push_name: Set(message.push_name),
+        body: Set(message.body),
+        message_type: Set(message.message_type),
+        quoted_external_id: Set(message.quoted_external_id),
+        status: Set(InboundStatus::Received),
+        attempts: Set(0),
+        last_error: Set(None),
+        sent_at: Set(sent_at),
+        edited_at: Set(None),
+        revoked_at: Set(None),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    match row.insert(db).await {
+        Ok(row) => Ok(Stored::New(row.id)),
+        Err(error) if is_unique_violation(&error) => Ok(Stored::Duplicate),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// An edit of a message already received: the new text and when.
+pub async fn record_edit(
+    db: &DatabaseConnection,
+    business_id: i64,
+    transport: Transport,
+    external_id: &str,
+    body: &str,
+) -> Result<bool, ServiceError> {
+    let updated = inbound_messages::Entity::update_many()
+        .col_expr(inbound_messages::Column::Body, Expr::value(body))
+        .col_expr(inbound_messages::Column::EditedAt, Expr::value(Utc::now()))
+        .filter(inbound_messages::Column::BusinessId.eq(business_id))
+        .filter(inbound_messages::Column::Transport.eq(transport))
+        .filter(inbound_messages::Column::ExternalId.eq(external_id))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected > 0)
+}
+
+/// A message the customer deleted for everyone.
+pub async fn record_revoke(
+    db: &DatabaseConnection,
+    business_id: i64,
+    transport: Transport,
+    external_id: &str,
+) -> Result<bool, ServiceError> {
+    let updated = inbound_messages::Entity::update_many()
+        .col_expr(inbound_messages::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(inbound_messages::Column::BusinessId.eq(business_id))
+        .filter(inbound_messages::Column::Transport.eq(transport))
+        .filter(inbound_messages::Column::ExternalId.eq(external_id))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected > 0)
+}
+
+/// The id a reply goes out with, chosen before the first attempt and kept for every retry so
+/// WhatsApp never shows it twice.
+fn message_id_for(row: &outbound_messages::Model) -> String {
+    format!("3EB0{:08X}{:012X}", row.business_id as u32, row.id)
+}
+
+/// Takes the next reply that is due, marking it `sending` with its message id. A reply left
+/// in `sending` by a crash comes back first, with the same id.
+pub async fn next_outbound(
+    db: &DatabaseConnection,
+    business_id: i64,
+    transport: Transport,
+) -> Result<Option<outbound_messages::Model>, ServiceError> {
+    let now = Utc::now();
+    let due = outbound_messages::Entity::find()
+        .filter(outbound_messages::Column::BusinessId.eq(business_id))
+        .filter(outbound_messages::Column::Transport.eq(transport))
+        .filter(outbound_messages::Column::Status.is_in([OutboundStatus::Pending, OutboundStatus::Sending]))
+        .filter(outbound_messages::Column::NextAttemptAt.lte(now))
+        .order_by_desc(outbound_messages::Column::Status.eq(OutboundStatus::Sending))
+        .order_by_asc(outbound_messages::Column::Id)
+        .one(db)
+        .await?;
+    let Some(row) = due else {
+        return Ok(None);
+    };
+    let id = row.external_id.clone().unwrap_or_else(|| message_id_for(&row));
+    // Conditional on the status it was read with: one claimer wins.
+    let claimed = outbound_messages::Entity::update_many()
+        .col_expr(outbound_messages::Column::Status, Expr::value(OutboundStatus::Sending))
+        .col_expr(outbound_messages::Column::ExternalId, Expr::value(id))
+        .col_expr(
+            outbound_messages::Column::Attempts,
+            Expr::col(outbound_messages::Column::Attempts).add(1),
+        )
+        .filter(outbound_messages::Column::Id.eq(row.id))
+        .filter(outbound_messages::Column::Status.eq(row.status))
+        .exec(db)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Ok(None);
+    }
+    Ok(outbound_messages::Entity::find_by_id(row.id).one(db).await?)
+}
+
+pub async fn outbound_sent(db: &DatabaseConnection, id: i64, external_id: &str) -> Result<(), ServiceError> {
+    outbound_messages::Entity::update_many()
+        .col_expr(outbound_messages::Column::Status, Expr::value(OutboundStatus::Sent))
+        .col_expr(outbound_messages::Column::ExternalId, Expr::value(external_id))
+        .col_expr(outbound_messages::Column::SentAt, Expr::value(Utc::now()))
+        .col_expr(
+            outbound_messages::Column::LastError,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(outbound_messages::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Attempts before a reply is given up on.
+pub const MAX_ATTEMPTS: i32 = 5;
+
+/// A failed attempt: tried again later with a growing delay, or failed for good.
+pub async fn outbound_failed(
+    db: &DatabaseConnection,
+    row: &outbound_messages::Model,
+    error: &str,
+) -> Result<(), ServiceError> {
+    let final_attempt = row.attempts >= MAX_ATTEMPTS;
+    let delay = Duration::seconds(5 * 2i64.pow(row.attempts.clamp(0, 10) as u32));
+    outbound_messages::Entity::update_many()
+        .col_expr(
+            outbound_messages::Column::Status,
+            Expr::value(if final_attempt {
+                OutboundStatus::Failed
+            } else {
+                OutboundStatus::Pending
+            }),
+        )
+        .col_expr(
+            outbound_messages::Column::NextAttemptAt,
+            Expr::value(Utc::now() + delay),
+        )
+        .col_expr(
+            outbound_messages::Column::LastError,
+            Expr::value(error.chars().take(500).collect::<String>()),
+        )
+        .filter(outbound_messages::Column::Id.eq(row.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A receipt from WhatsApp: 2 delivered, 3 read.
+pub async fn record_ack(
+    db: &DatabaseConnection,
+    business_id: i64,
+    external_id: &str,
+    ack: u8,
+) -> Result<(), ServiceError> {
+    let status = match ack {
+        2 => OutboundStatus::Delivered,
+        3.. => OutboundStatus::Read,
+        _ => return Ok(()),
+    };
+    let mut update = outbound_messages::Entity::update_many()
+        .col_expr(outbound_messages::Column::Status, Expr::value(status))
+        .filter(outbound_messages::Column::BusinessId.eq(business_id))
+        .filter(outbound_messages::Column::ExternalId.eq(external_id));
+    if status == OutboundStatus::Delivered {
+        update = update
+            .col_expr(outbound_messages::Column::DeliveredAt, Expr::value(Utc::now()))
+            .filter(outbound_messages::Column::Status.eq(OutboundStatus::Sent));
+    }
+    update.exec(db).await?;
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! `novi serve` with `NOVI_WHATSAPP=simulator`: the worker opens the simulator's WhatsApp Web
+//! in Chromium, shows its QR through the API, links when the phone scans it, writes each
+//! inbound message once however often WhatsApp delivers it, and drains the outbox with one
+//! message per row.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use entity::{
+    enums::{OutboundStatus, Transport},
+    inbound_messages, outbound_messages,
+};
+use novi_tests::{DEMO_PASSWORD, Engine, Options, TestApp, spawn_app_with};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+
+const BUSINESS_PHONE: &str = "+15550000000";
+
+async fn wait_for<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn simulator(app: &TestApp, path: &str, body: Value) -> Value {
+    let response = reqwest::Client::new()
+        .post(app.url(&format!("/dev/whatsapp/{path}")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{path}: {}", response.status());
+    response.json().await.unwrap_or(Value::Null)
+}
+
+async fn session_state(app: &TestApp, token: &str) -> Value {
+    let (status, body) = app.get_json("/api/whatsapp", token).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once() {
+    let sessions = std::env::temp_dir().join(format!("novi-wa-sessions-{}", std::process::id()));
+    let app = spawn_app_with(
+        Engine::Sqlite,
+        Options {
+            whatsapp_simulator: Some(sessions.clone()),
+            ..Options::default()
+        },
+    )
+    .await;
+    app.seed_demo(1).await;
+    let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
+
+    let qr = wait_for("a QR from the worker", async || {
+        let view = session_state(&app, &owner).await;
+        (view["state"] == "qr").then(|| view["qr"].as_str().unwrap().to_string())
+    })
+    .await;
+    let svg = reqwest::Client::new()
+        .get(app.url("/api/whatsapp/qr.svg"))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert!(svg.text().await.unwrap().contains("<svg"));
+
+    simulator(&app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
+    let view = wait_for("connected", async || {
+        let view = session_state(&app, &owner).await;
+        (view["state"] == "connected").then_some(view)
+    })
+    .await;
+    assert_eq!(view["phone"], BUSINESS_PHONE);
+    assert!(view["qr"].is_null());
+
+    let message = json!({"to": BUSINESS_PHONE, "from": "+15551234567", "name": "Maria", "body": "2x margherita large", "id": "wa-1"});
+    simulator(&app, "api/messages", message.clone()).await;
+    simulator(&app, "api/messages", message).await;
+    simulator(
+        &app,
+        "api/messages",
+        json!({"to": BUSINESS_PHONE, "from": "+15551234567", "group": null, "body": "and a coke", "id": "wa-2"}),
+    )
+    .await;
+    let ours = async || {
+        inbound_messages::Entity::find()
+            .filter(inbound_messages::Column::ExternalId.is_in(["wa-1", "wa-2"]))
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    let rows = wait_for("two inbound rows", async || {
+        let rows = ours().await;
+        (rows.len() >= 2).then_some(rows)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(ours().await.len(), 2, "a redelivery is not a second row");
+    let first = rows
+        .iter()
+        .find(|r| r.external_id == "wa-1")
+        .expect("the first message");
+    assert_eq!(
+        (first.body.as_str(), first.chat_id.as_str()),
+        ("2x margherita large", "15551234567@c.us")
+    );
+    assert_eq!(first.push_name.as_deref(), Some("Maria"));
+
+    let reply = outbound_messages::ActiveModel {
+        business_id: Set(first.business_id),
+        order_id: Set(None),
+        transport: Set(Transport::Web),
+        chat_id: Set(first.chat_id.clone()),
+        body: Set("Got it, Maria! Your order is being confirmed.".into()),
+        template: Set(None),
+        quoted_external_id: Set(Some("wa-1".into())),
+        idempotency_key: Set("test-reply-1".into()),
+        status: Set(OutboundStatus::Pending),
+        attempts: Set(0),
+        next_attempt_at: Set(Utc::now()),
+        external_id: Set(None),
+        last_error: Set(None),
+        created_at: Set(Utc::now()),
+        sent_at: Set(None),
+        delivered_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let sent = wait_for("the reply delivered", async || {
+        let row = outbound_messages::Entity::find_by_id(reply.id)
+            .one(&app.db)
+            .await
+            .unwrap()?;
+        (row.status == OutboundStatus::Delivered).then_some(row)
+    })
+    .await;
+    assert_eq!(sent.attempts, 1);
+    let phone_saw: Vec<Value> = reqwest::get(app.url("/dev/whatsapp/api/sent?from=%2B15550000000"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(phone_saw.len(), 1);
+    assert_eq!(phone_saw[0]["quoted_id"], "wa-1");
+    assert_eq!(Some(phone_saw[0]["id"].as_str().unwrap()), sent.external_id.as_deref());
+
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(sessions);
+}

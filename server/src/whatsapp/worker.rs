@@ -1,0 +1,334 @@
+//! One business's WhatsApp worker: keeps a transport running, records the connection state
+//! and every inbound message, drains the outbox, asks a dropped connection to come back with a
+//! capped, jittered backoff, and restarts a browser that stops answering. After repeated
+//! failures to start it gives up (`failed`: the business works in manual mode) and leaves a
+//! note in the audit log for the owner.
+
+use std::{collections::HashMap, path::PathBuf, time::Duration};
+
+use app::services::{
+    audit::{self, AuditEntry},
+    whatsapp::{self as records, Incoming},
+};
+use entity::enums::{ConnectionState, Transport as TransportKind};
+use rand::Rng;
+use sea_orm::DatabaseConnection;
+use tokio::{sync::watch, task::JoinHandle, time::Instant};
+
+use super::{
+    transport::{Events, Transport, TransportEvent},
+    web::{WebOptions, WebTransport},
+};
+
+/// How the workers run; the defaults keep a number well inside WhatsApp's tolerance.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub chromium: PathBuf,
+    /// Each business gets `business-{id}` under this folder.
+    pub sessions: PathBuf,
+    pub url: String,
+    /// At most one send per this interval, across all chats.
+    pub send_interval: Duration,
+    /// At most one send per this interval to the same chat.
+    pub chat_interval: Duration,
+    pub heartbeat: Duration,
+    /// Launches that fail in a row before the worker gives up.
+    pub max_failures: u32,
+}
+
+impl WorkerSettings {
+    pub fn new(chromium: PathBuf, sessions: PathBuf, url: String) -> Self {
+        Self {
+            chromium,
+            sessions,
+            url,
+            send_interval: Duration::from_secs(1),
+            chat_interval: Duration::from_secs(3),
+            heartbeat: Duration::from_secs(15),
+            max_failures: 5,
+        }
+    }
+}
+
+/// Starts the worker of one business; it runs until `stop` turns true.
+pub fn spawn(
+    db: DatabaseConnection,
+    business_id: i64,
+    settings: WorkerSettings,
+    stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut worker = Worker {
+            db,
+            business_id,
+            settings,
+            stop,
+            phone: None,
+            linked: false,
+        };
+        worker.run().await;
+    })
+}
+
+struct Worker {
+    db: DatabaseConnection,
+    business_id: i64,
+    settings: WorkerSettings,
+    stop: watch::Receiver<bool>,
+    phone: Option<String>,
+    /// Whether this account has been connected since the worker started.
+    linked: bool,
+}
+
+/// Why a transport stopped.
+enum Ended {
+    Stopped,
+    /// The browser closed or stopped answering.
+    Lost,
+}
+
+impl Worker {
+    async fn run(&mut self) {
+        let options = WebOptions {
+            chromium: self.settings.chromium.clone(),
+            profile: self.settings.sessions.join(format!("business-{}", self.business_id)),
+            url: self.settings.url.clone(),
+        };
+        let mut failures = 0;
+        while !*self.stop.borrow() {
+            self.state(ConnectionState::Starting, None).await;
+            match WebTransport::launch(&options).await {
+                Ok((transport, events)) => {
+                    failures = 0;
+                    let ended = self.drive(&transport, events).await;
+                    transport.close().await;
+                    if matches!(ended, Ended::Stopped) {
+                        return;
+                    }
+                    tracing::warn!(
+                        business = self.business_id,
+                        "the WhatsApp browser stopped answering; restarting it"
+                    );
+                }
+                Err(error) => {
+                    failures += 1;
+                    tracing::error!(business = self.business_id, %error, failures, "cannot start WhatsApp");
+                    if failures >= self.settings.max_failures {
+                        self.give_up(&error.to_string()).await;
+                        return;
+                    }
+                }
+            }
+            self.state(ConnectionState::Reconnecting, None).await;
+            if self.pause(backoff(failures)).await {
+                return;
+            }
+        }
+    }
+
+    async fn drive(&mut self, transport: &WebTransport, mut events: Events) -> Ended {
+        let mut heartbeat = tokio::time::interval(self.settings.heartbeat);
+        heartbeat.tick().await;
+        let mut outbox = tokio::time::interval(self.settings.send_interval);
+        let mut connected = false;
+        let mut drops = 0;
+        let mut reconnect_at: Option<Instant> = None;
+        let mut last_send: HashMap<String, Instant> = HashMap::new();
+        loop {
+            let reconnect = async {
+                match reconnect_at {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = self.stop.changed() => return Ended::Stopped,
+                event = events.recv() => {
+                    let Some(event) = event else { return Ended::Lost };
+                    match self.handle(event).await {
+                        Some(true) => {
+                            connected = true;
+                            drops = 0;
+                            reconnect_at = None;
+                        }
+                        Some(false) => {
+                            connected = false;
+                            drops += 1;
+                            reconnect_at = Some(Instant::now() + backoff(drops));
+                        }
+                        None => {}
+                    }
+                }
+                () = reconnect => {
+                    reconnect_at = None;
+                    self.state(ConnectionState::Reconnecting, None).await;
+                    if let Err(error) = transport.reconnect().await {
+                        tracing::warn!(business = self.business_id, %error, "reconnect failed");
+                        return Ended::Lost;
+                    }
+                }
+                _ = heartbeat.tick() => {
+                    if !transport.alive().await {
+                        return Ended::Lost;
+                    }
+                }
+                _ = outbox.tick(), if connected => self.send_next(transport, &mut last_send).await,
+            }
+        }
+    }
+
+    /// Records one event. Returns `Some(true)` when the account connected, `Some(false)` when
+    /// the connection dropped.
+    async fn handle(&mut self, event: TransportEvent) -> Option<bool> {
+        let business = self.business_id;
+        let result = match event {
+            TransportEvent::Ready => Ok(()),
+            TransportEvent::Qr { qr } => {
+                self.state(ConnectionState::Qr, Some(qr)).await;
+                Ok(())
+            }
+            TransportEvent::State { state, phone } => return self.socket_state(&state, phone).await,
+            TransportEvent::Message(message) => {
+                let incoming = Incoming {
+                    external_id: message.id,
+                    chat_id: message.chat,
+                    author: message.author,
+                    push_name: message.push_name,
+                    body: message.body,
+                    message_type: message.msg_type,
+                    quoted_external_id: message.quoted_id,
+                    sent_at: message.timestamp,
+                };
+                records::record_inbound(&self.db, business, TransportKind::Web, self.phone.as_deref(), incoming)
+                    .await
+                    .map(|stored| tracing::debug!(business, ?stored, "inbound message"))
+            }
+            TransportEvent::Edit { id, body } => {
+                records::record_edit(&self.db, business, TransportKind::Web, &id, &body)
+                    .await
+                    .map(|_| ())
+            }
+            TransportEvent::Revoke { id } => records::record_revoke(&self.db, business, TransportKind::Web, &id)
+                .await
+                .map(|_| ()),
+            TransportEvent::Ack { id, ack } => records::record_ack(&self.db, business, &id, ack).await,
+        };
+        if let Err(error) = result {
+            tracing::error!(business, %error, "cannot record a WhatsApp event");
+        }
+        None
+    }
+
+    async fn socket_state(&mut self, state: &str, phone: Option<String>) -> Option<bool> {
+        match state {
+            "CONNECTED" => {
+                self.phone = phone.or(self.phone.take());
+                self.linked = true;
+                self.state(ConnectionState::Connected, None).await;
+                Some(true)
+            }
+            // Unlinked: either it never was (a QR follows) or the phone logged out.
+            "UNPAIRED" | "UNPAIRED_IDLE" => {
+                if std::mem::take(&mut self.linked) {
+                    self.phone = None;
+                    self.state(ConnectionState::LoggedOut, None).await;
+                }
+                None
+            }
+            "OPENING" | "PAIRING" => None,
+            _ => {
+                self.state(ConnectionState::Disconnected, None).await;
+                Some(false)
+            }
+        }
+    }
+
+    /// Sends the next due reply, one at a time and never faster than the throttles allow.
+    async fn send_next(&self, transport: &WebTransport, last_send: &mut HashMap<String, Instant>) {
+        let row = match records::next_outbound(&self.db, self.business_id, TransportKind::Web).await {
+            Ok(Some(row)) => row,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::error!(business = self.business_id, %error, "cannot read the outbox");
+                return;
+            }
+        };
+        if let Some(at) = last_send.get(&row.chat_id) {
+            let wait = self.settings.chat_interval.saturating_sub(at.elapsed());
+            tokio::time::sleep(wait).await;
+        }
+        let id = row.external_id.clone().unwrap_or_default();
+        let sent = transport
+            .send(&row.chat_id, &row.body, row.quoted_external_id.as_deref(), &id)
+            .await;
+        last_send.insert(row.chat_id.clone(), Instant::now());
+        let recorded = match sent {
+            Ok(external_id) => records::outbound_sent(&self.db, row.id, &external_id).await,
+            Err(error) => records::outbound_failed(&self.db, &row, &error.to_string()).await,
+        };
+        if let Err(error) = recorded {
+            tracing::error!(business = self.business_id, %error, "cannot record a send");
+        }
+    }
+
+    async fn state(&self, state: ConnectionState, qr: Option<String>) {
+        let recorded = records::record_state(
+            &self.db,
+            self.business_id,
+            TransportKind::Web,
+            state,
+            qr,
+            self.phone.clone(),
+        )
+        .await;
+        if let Err(error) = recorded {
+            tracing::error!(business = self.business_id, %error, "cannot record the WhatsApp state");
+        }
+    }
+
+    async fn give_up(&self, error: &str) {
+        self.state(ConnectionState::Failed, None).await;
+        let note = AuditEntry {
+            business_id: Some(self.business_id),
+            actor_user_id: None,
+            action: "whatsapp_failed",
+            entity_type: "whatsapp_session",
+            entity_id: None,
+            before: None,
+            after: Some(serde_json::json!({
+                "error": error,
+                "advice": "WhatsApp could not start; orders come in from the dashboard until it is reconnected",
+            })),
+            ip: None,
+        };
+        if let Err(error) = audit::record(&self.db, note).await {
+            tracing::error!(business = self.business_id, %error, "cannot record the WhatsApp failure");
+        }
+    }
+
+    /// Waits, or returns true at once when asked to stop.
+    async fn pause(&mut self, duration: Duration) -> bool {
+        tokio::select! {
+            _ = self.stop.changed() => true,
+            () = tokio::time::sleep(duration) => *self.stop.borrow(),
+        }
+    }
+}
+
+/// 1 s, 2 s, 4 s … capped at a minute, each with up to a fifth more of jitter.
+fn backoff(attempt: u32) -> Duration {
+    let base = Duration::from_secs(1u64 << attempt.saturating_sub(1).min(6)).min(Duration::from_secs(60));
+    base + base.mul_f64(rand::rng().random_range(0.0..0.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_caps() {
+        assert!(backoff(1) >= Duration::from_secs(1) && backoff(1) < Duration::from_millis(1_200));
+        assert!(backoff(3) >= Duration::from_secs(4));
+        assert!(backoff(30) <= Duration::from_secs(72));
+    }
+}
