@@ -158,3 +158,127 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
     app.stop().await;
     let _ = std::fs::remove_dir_all(sessions);
 }
+
+/// Kills every Chromium process running on this profile folder.
+fn kill_chromium_on(profile: &std::path::Path) -> usize {
+    let needle = format!("--user-data-dir={}", profile.display());
+    let mut killed = 0;
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            continue;
+        };
+        if String::from_utf8_lossy(&cmdline).split('\0').any(|arg| arg == needle) {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status();
+            killed += 1;
+        }
+    }
+    killed
+}
+
+async fn state_becomes(app: &TestApp, token: &str, wanted: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let view = session_state(app, token).await;
+        if view["state"] == wanted {
+            return view;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {wanted}; the state is {view}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_worker_recovers_drops_crashes_restarts_and_logouts() {
+    let sessions = std::env::temp_dir().join(format!("novi-wa-recovery-{}", std::process::id()));
+    // The same port after the restart: WhatsApp Web's storage belongs to its origin.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let options = || Options {
+        whatsapp_simulator: Some(sessions.clone()),
+        port: Some(port),
+        ..Options::default()
+    };
+    let app = spawn_app_with(Engine::Sqlite, options()).await;
+    app.seed_demo(1).await;
+    let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
+    let qr = state_becomes(&app, &owner, "qr").await["qr"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    simulator(&app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
+    state_becomes(&app, &owner, "connected").await;
+
+    // A dropped connection comes back by itself, and what was sent meanwhile arrives.
+    simulator(&app, "api/disconnect", json!({"phone": BUSINESS_PHONE})).await;
+    simulator(
+        &app,
+        "api/messages",
+        json!({"to": BUSINESS_PHONE, "from": "+15551234567", "body": "hello?", "id": "away-1"}),
+    )
+    .await;
+    wait_for("the message sent while disconnected", async || {
+        inbound_messages::Entity::find()
+            .filter(inbound_messages::Column::ExternalId.eq("away-1"))
+            .one(&app.db)
+            .await
+            .unwrap()
+    })
+    .await;
+    assert_eq!(session_state(&app, &owner).await["state"], "connected");
+
+    // A killed browser is restarted on the same profile and reconnects without a QR.
+    let profile = sessions.join("business-1");
+    // Chromium writes local storage to disk a few seconds after a page sets it; a crash
+    // before that loses the session, as it would with WhatsApp Web.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert!(kill_chromium_on(&profile) > 0, "Chromium runs on {}", profile.display());
+    wait_for("a restart", async || {
+        (session_state(&app, &owner).await["state"] != "connected").then_some(())
+    })
+    .await;
+    state_becomes(&app, &owner, "connected").await;
+
+    // Novi restarted: still linked, no QR.
+    app.stop().await;
+    assert!(
+        !profile.join("SingletonLock").exists(),
+        "Chromium closed cleanly on shutdown"
+    );
+    let app = spawn_app_with(Engine::Sqlite, options()).await;
+    app.seed_demo(1).await;
+    let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
+    state_becomes(&app, &owner, "connected").await;
+
+    // Staff may look but not log out; the owner may.
+    let staff = app.token("staff@pizzapalace.example", DEMO_PASSWORD).await;
+    let (status, _) = app
+        .send(reqwest::Method::POST, "/api/whatsapp/logout", &staff, None)
+        .await;
+    assert_eq!(status, 403);
+    let (status, body) = app
+        .send(reqwest::Method::POST, "/api/whatsapp/logout", &owner, None)
+        .await;
+    assert_eq!(status, 202, "{body}");
+    state_becomes(&app, &owner, "qr").await;
+
+    // The phone unlinking it does the same.
+    let qr = session_state(&app, &owner).await["qr"].as_str().unwrap().to_string();
+    simulator(&app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
+    state_becomes(&app, &owner, "connected").await;
+    simulator(&app, "api/logout", json!({"phone": BUSINESS_PHONE})).await;
+    state_becomes(&app, &owner, "qr").await;
+
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(sessions);
+}

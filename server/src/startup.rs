@@ -2,17 +2,22 @@
 
 use std::{future::Future, io, net::SocketAddr};
 
-use app::{services::auth::TokenKeys, state::AppState};
+use app::{
+    services::{auth::TokenKeys, whatsapp::Request},
+    state::AppState,
+};
+use axum::Extension;
 use leptos::config::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
 use rand::{Rng, distr::Alphanumeric};
 use sea_orm::DbErr;
 use tokio::net::TcpListener;
+use tokio::sync::mpsc;
 
 use crate::{
     config::{Config, WhatsappMode},
     db, http, telemetry,
-    whatsapp::{self, simulator::Simulator, worker::WorkerSettings},
+    whatsapp::{self, Control, simulator::Simulator, worker::WorkerSettings},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -32,8 +37,8 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     state: AppState,
-    /// The WhatsApp workers' settings, when WhatsApp is on.
-    whatsapp: Option<WorkerSettings>,
+    /// The WhatsApp workers' settings and the owners' requests to them, when WhatsApp is on.
+    whatsapp: Option<(WorkerSettings, mpsc::UnboundedReceiver<(i64, Request)>)>,
 }
 
 impl Application {
@@ -78,6 +83,15 @@ impl Application {
             }
         }
         .map(|url| WorkerSettings::new(config.chromium_path.clone(), config.whatsapp_session_path.clone(), url));
+        let (control, requests) = match whatsapp {
+            Some(_) => {
+                let (control, requests) = Control::new();
+                (control, Some(requests))
+            }
+            None => (Control::default(), None),
+        };
+        let whatsapp = whatsapp.zip(requests);
+        let router = router.layer(Extension(control));
         Ok(Self {
             listener,
             router,
@@ -100,7 +114,7 @@ impl Application {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let workers = self
             .whatsapp
-            .map(|settings| whatsapp::supervise(self.state.db.clone(), settings, stopped));
+            .map(|(settings, requests)| whatsapp::supervise(self.state.db.clone(), settings, requests, stopped));
         // The workers stop with the signal, not after the drain: their browsers hold streams
         // open to the simulator mounted here.
         let shutdown = async move {

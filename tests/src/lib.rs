@@ -148,6 +148,8 @@ pub struct Options {
     /// Runs the WhatsApp simulator under `/dev/whatsapp/` and the workers against it, with
     /// sessions in this folder.
     pub whatsapp_simulator: Option<std::path::PathBuf>,
+    /// Listen on this port rather than any free one (a browser's storage is per port).
+    pub port: Option<u16>,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
@@ -176,7 +178,7 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         }
     }
     let config = Config::from_lookup(|key| vars.get(key).cloned()).expect("test configuration is valid");
-    let app = Application::build(&config, SocketAddr::from(([127, 0, 0, 1], 0)))
+    let app = Application::build(&config, SocketAddr::from(([127, 0, 0, 1], options.port.unwrap_or(0))))
         .await
         .expect("server starts");
     let address = app.local_addr();

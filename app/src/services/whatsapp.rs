@@ -15,7 +15,12 @@ use serde::Serialize;
 
 use crate::{
     error::{ServiceError, is_unique_violation},
-    services::{access::Permission, auth::Caller, businesses},
+    services::{
+        access::Permission,
+        audit::{self, AuditEntry},
+        auth::Caller,
+        businesses,
+    },
 };
 
 /// How a business's WhatsApp connection looks from the dashboard and `GET /api/whatsapp`.
@@ -349,4 +354,43 @@ pub async fn record_ack(
     }
     update.exec(db).await?;
     Ok(())
+}
+
+/// What an owner can ask of the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// Start it again after a failure, or reconnect now.
+    Connect,
+    /// Unlink the phone; a new QR follows.
+    Logout,
+}
+
+/// Checks that the caller may ask (owners) and records the request; answers the business
+/// whose worker should act.
+pub async fn request(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    request: Request,
+    ip: Option<String>,
+) -> Result<i64, ServiceError> {
+    caller.require(Permission::ManageSettings)?;
+    let business_id = caller.own_business()?;
+    audit::record(
+        db,
+        AuditEntry {
+            business_id: Some(business_id),
+            actor_user_id: Some(caller.user_id),
+            action: match request {
+                Request::Connect => "whatsapp_connect",
+                Request::Logout => "whatsapp_logout",
+            },
+            entity_type: "whatsapp_session",
+            entity_id: None,
+            before: None,
+            after: None,
+            ip,
+        },
+    )
+    .await?;
+    Ok(business_id)
 }

@@ -21,7 +21,7 @@ use super::{auth, businesses, drivers, groups, orders, products, users, whatsapp
         groups::list, groups::create, groups::update, groups::remove,
         drivers::list, drivers::create, drivers::update, drivers::remove,
         users::list, users::invite, users::set_active,
-        whatsapp::status, whatsapp::qr_svg,
+        whatsapp::status, whatsapp::qr_svg, whatsapp::connect, whatsapp::logout,
     ),
     modifiers(&BearerAuth),
 )]

@@ -3,22 +3,31 @@
 
 use app::{
     error::ServiceError,
-    services::whatsapp::{self, SessionView},
+    services::whatsapp::{self, Request, SessionView},
     state::AppState,
 };
 use axum::{
-    Json, Router,
+    Extension, Json, Router,
     extract::State,
-    http::header,
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
 };
 use qrcode::{QrCode, render::svg};
 
-use super::{error::ApiError, extract::Authenticated, responses::ErrorBody};
+use super::{
+    error::ApiError,
+    extract::{Authenticated, ClientIp},
+    responses::ErrorBody,
+};
+use crate::whatsapp::Control;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(status)).route("/qr.svg", get(qr_svg))
+    Router::new()
+        .route("/", get(status))
+        .route("/qr.svg", get(qr_svg))
+        .route("/connect", post(connect))
+        .route("/logout", post(logout))
 }
 
 /// The connection state (`starting`, `qr`, `connected`, `disconnected`, `reconnecting`,
@@ -52,4 +61,48 @@ pub async fn qr_svg(State(state): State<AppState>, Authenticated(caller): Authen
         image,
     )
         .into_response())
+}
+
+/// Starts the connection again (after `failed`) or reconnects now (owners).
+#[utoipa::path(post, path = "/api/whatsapp/connect", tag = "whatsapp", security(("bearer" = [])), responses(
+    (status = 202, body = SessionView),
+    (status = 403, body = ErrorBody),
+    (status = 409, description = "WhatsApp is off on this server", body = ErrorBody),
+))]
+pub async fn connect(
+    State(state): State<AppState>,
+    Extension(control): Extension<Control>,
+    Authenticated(caller): Authenticated,
+    ClientIp(ip): ClientIp,
+) -> Result<(StatusCode, Json<SessionView>), ApiError> {
+    ask(&state, &control, &caller, Request::Connect, ip).await
+}
+
+/// Unlinks the phone; the worker shows a new QR (owners).
+#[utoipa::path(post, path = "/api/whatsapp/logout", tag = "whatsapp", security(("bearer" = [])), responses(
+    (status = 202, body = SessionView),
+    (status = 403, body = ErrorBody),
+    (status = 409, description = "WhatsApp is off on this server", body = ErrorBody),
+))]
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(control): Extension<Control>,
+    Authenticated(caller): Authenticated,
+    ClientIp(ip): ClientIp,
+) -> Result<(StatusCode, Json<SessionView>), ApiError> {
+    ask(&state, &control, &caller, Request::Logout, ip).await
+}
+
+async fn ask(
+    state: &AppState,
+    control: &Control,
+    caller: &app::services::auth::Caller,
+    request: Request,
+    ip: Option<String>,
+) -> Result<(StatusCode, Json<SessionView>), ApiError> {
+    let business = whatsapp::request(&state.db, caller, request, ip).await?;
+    if !control.send(business, request) {
+        return Err(ServiceError::Conflict("WhatsApp is off on this server (set NOVI_WHATSAPP)".into()).into());
+    }
+    Ok((StatusCode::ACCEPTED, Json(whatsapp::view(&state.db, caller).await?)))
 }

@@ -80,6 +80,7 @@
       return message.id._serialized;
     };
     window.__noviReconnect = () => m.Socket.reconnect();
+    window.__noviLogout = () => m.Socket.logout();
     window.__noviAlive = () => true;
     emit({ type: 'ready' });
   }

@@ -9,50 +9,102 @@ pub mod worker;
 
 use std::{collections::HashMap, time::Duration};
 
+use app::services::whatsapp::Request;
 use sea_orm::DatabaseConnection;
-use tokio::{sync::watch, task::JoinHandle};
+use tokio::{
+    sync::{mpsc, watch},
+    task::JoinHandle,
+};
 
 use worker::WorkerSettings;
 
 /// How often the supervisor looks for businesses that turned WhatsApp on or off.
 const SUPERVISE_EVERY: Duration = Duration::from_secs(5);
 
+/// The way from the API to the workers: an owner's connect or logout, by business.
+#[derive(Clone, Default)]
+pub struct Control(Option<mpsc::UnboundedSender<(i64, Request)>>);
+
+impl Control {
+    pub fn new() -> (Self, mpsc::UnboundedReceiver<(i64, Request)>) {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        (Self(Some(sender)), receiver)
+    }
+
+    /// Passes the request on; false when WhatsApp is off on this server.
+    pub fn send(&self, business_id: i64, request: Request) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|sender| sender.send((business_id, request)).is_ok())
+    }
+}
+
+struct Running {
+    halt: watch::Sender<bool>,
+    requests: mpsc::UnboundedSender<Request>,
+    handle: JoinHandle<()>,
+}
+
 /// Runs one worker per active business with WhatsApp enabled — those enabled at start, and
 /// those enabled later — until `stop` turns true, then stops them all and waits for their
-/// browsers to close.
-pub fn supervise(db: DatabaseConnection, settings: WorkerSettings, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
+/// browsers to close. A connect request restarts a worker that gave up.
+pub fn supervise(
+    db: DatabaseConnection,
+    settings: WorkerSettings,
+    mut requests: mpsc::UnboundedReceiver<(i64, Request)>,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut workers: HashMap<i64, (watch::Sender<bool>, JoinHandle<()>)> = HashMap::new();
+        let mut workers: HashMap<i64, Running> = HashMap::new();
+        let start = |business: i64| {
+            tracing::info!(business, url = %settings.url, "starting the WhatsApp worker");
+            let (halt, halted) = watch::channel(false);
+            let (sender, receiver) = mpsc::unbounded_channel();
+            let handle = worker::spawn(db.clone(), business, settings.clone(), receiver, halted);
+            Running {
+                halt,
+                requests: sender,
+                handle,
+            }
+        };
         loop {
             match app::services::whatsapp::enabled_businesses(&db).await {
                 Ok(enabled) => {
-                    workers.retain(|business, (halt, _)| {
+                    workers.retain(|business, running| {
                         let keep = enabled.contains(business);
                         if !keep {
-                            let _ = halt.send(true);
+                            let _ = running.halt.send(true);
                         }
                         keep
                     });
                     for business in enabled {
-                        workers.entry(business).or_insert_with(|| {
-                            tracing::info!(business, url = %settings.url, "starting the WhatsApp worker");
-                            let (halt, halted) = watch::channel(false);
-                            (halt, worker::spawn(db.clone(), business, settings.clone(), halted))
-                        });
+                        workers.entry(business).or_insert_with(|| start(business));
                     }
                 }
                 Err(error) => tracing::error!(%error, "cannot list the businesses using WhatsApp"),
             }
             tokio::select! {
                 _ = stop.changed() => break,
+                request = requests.recv() => {
+                    let Some((business, request)) = request else { continue };
+                    match workers.get(&business) {
+                        Some(running) if running.handle.is_finished() && request == Request::Connect => {
+                            workers.insert(business, start(business));
+                        }
+                        Some(running) => {
+                            let _ = running.requests.send(request);
+                        }
+                        None => tracing::warn!(business, "no WhatsApp worker for this business (is WhatsApp enabled in its settings?)"),
+                    }
+                }
                 () = tokio::time::sleep(SUPERVISE_EVERY) => {}
             }
         }
-        for (halt, _) in workers.values() {
-            let _ = halt.send(true);
+        for running in workers.values() {
+            let _ = running.halt.send(true);
         }
-        for (_, (_, handle)) in workers {
-            let _ = tokio::time::timeout(Duration::from_secs(15), handle).await;
+        for (_, running) in workers {
+            let _ = tokio::time::timeout(Duration::from_secs(15), running.handle).await;
         }
     })
 }

@@ -76,6 +76,9 @@ pub trait Transport: Send + Sync {
     /// Asks a dropped connection to come back.
     fn reconnect(&self) -> impl Future<Output = Result<(), TransportError>> + Send;
 
+    /// Unlinks this device from the phone; a new QR follows.
+    fn logout(&self) -> impl Future<Output = Result<(), TransportError>> + Send;
+
     /// Whether the page still answers (the heartbeat).
     fn alive(&self) -> impl Future<Output = bool> + Send;
 }

@@ -16,7 +16,10 @@ use chromiumoxide::{
     },
 };
 use futures::StreamExt;
-use tokio::{sync::mpsc, task::JoinHandle};
+use tokio::{
+    sync::{mpsc, watch},
+    task::JoinHandle,
+};
 
 use super::transport::{Events, Transport, TransportError, TransportEvent};
 
@@ -39,6 +42,8 @@ pub struct WebTransport {
     browser: Browser,
     page: Page,
     tasks: Vec<JoinHandle<()>>,
+    /// Turns true when the connection to Chromium ends (it exited or was killed).
+    gone: watch::Receiver<bool>,
 }
 
 impl WebTransport {
@@ -72,7 +77,15 @@ impl WebTransport {
         let (browser, mut handler) = Browser::launch(config)
             .await
             .map_err(|error| TransportError::Launch(error.to_string()))?;
-        let mut tasks = vec![tokio::spawn(async move { while handler.next().await.is_some() {} })];
+        let (ended, gone) = watch::channel(false);
+        let mut tasks = vec![tokio::spawn(async move {
+            while let Some(result) = handler.next().await {
+                if result.is_err() {
+                    break;
+                }
+            }
+            let _ = ended.send(true);
+        })];
 
         let page = browser
             .new_page("about:blank")
@@ -105,13 +118,32 @@ impl WebTransport {
             .await
             .map_err(page_error)?;
         page.goto(options.url.as_str()).await.map_err(page_error)?;
-        Ok((Self { browser, page, tasks }, events))
+        Ok((
+            Self {
+                browser,
+                page,
+                tasks,
+                gone,
+            },
+            events,
+        ))
+    }
+
+    /// Resolves when Chromium is gone.
+    pub async fn gone(&self) {
+        let mut gone = self.gone.clone();
+        let _ = gone.wait_for(|gone| *gone).await;
     }
 
     /// Closes Chromium and waits for it to exit, so the profile is complete on disk.
     pub async fn close(mut self) {
-        let _ = self.browser.close().await;
-        let _ = tokio::time::timeout(Duration::from_secs(10), self.browser.wait()).await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
+        if tokio::time::timeout(Duration::from_secs(10), self.browser.wait())
+            .await
+            .is_err()
+        {
+            let _ = self.browser.kill().await;
+        }
         for task in self.tasks {
             task.abort();
         }
@@ -139,6 +171,14 @@ impl Transport for WebTransport {
     async fn reconnect(&self) -> Result<(), TransportError> {
         self.page
             .evaluate("window.__noviReconnect && window.__noviReconnect(), true")
+            .await
+            .map(|_| ())
+            .map_err(|error| TransportError::Page(error.to_string()))
+    }
+
+    async fn logout(&self) -> Result<(), TransportError> {
+        self.page
+            .evaluate("window.__noviLogout && window.__noviLogout(), true")
             .await
             .map(|_| ())
             .map_err(|error| TransportError::Page(error.to_string()))

@@ -8,12 +8,16 @@ use std::{collections::HashMap, path::PathBuf, time::Duration};
 
 use app::services::{
     audit::{self, AuditEntry},
-    whatsapp::{self as records, Incoming},
+    whatsapp::{self as records, Incoming, Request},
 };
 use entity::enums::{ConnectionState, Transport as TransportKind};
 use rand::Rng;
 use sea_orm::DatabaseConnection;
-use tokio::{sync::watch, task::JoinHandle, time::Instant};
+use tokio::{
+    sync::{mpsc, watch},
+    task::JoinHandle,
+    time::Instant,
+};
 
 use super::{
     transport::{Events, Transport, TransportEvent},
@@ -55,6 +59,7 @@ pub fn spawn(
     db: DatabaseConnection,
     business_id: i64,
     settings: WorkerSettings,
+    requests: mpsc::UnboundedReceiver<Request>,
     stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -62,6 +67,7 @@ pub fn spawn(
             db,
             business_id,
             settings,
+            requests,
             stop,
             phone: None,
             linked: false,
@@ -74,6 +80,7 @@ struct Worker {
     db: DatabaseConnection,
     business_id: i64,
     settings: WorkerSettings,
+    requests: mpsc::UnboundedReceiver<Request>,
     stop: watch::Receiver<bool>,
     phone: Option<String>,
     /// Whether this account has been connected since the worker started.
@@ -167,6 +174,17 @@ impl Worker {
                         return Ended::Lost;
                     }
                 }
+                request = self.requests.recv() => {
+                    let done = match request {
+                        Some(Request::Connect) => transport.reconnect().await,
+                        Some(Request::Logout) => transport.logout().await,
+                        None => Ok(()),
+                    };
+                    if let Err(error) = done {
+                        tracing::warn!(business = self.business_id, %error, "a WhatsApp request failed");
+                    }
+                }
+                () = transport.gone() => return Ended::Lost,
                 _ = heartbeat.tick() => {
                     if !transport.alive().await {
                         return Ended::Lost;
@@ -306,10 +324,12 @@ impl Worker {
         }
     }
 
-    /// Waits, or returns true at once when asked to stop.
+    /// Waits (a connect request ends the wait early), or returns true at once when asked to
+    /// stop.
     async fn pause(&mut self, duration: Duration) -> bool {
         tokio::select! {
             _ = self.stop.changed() => true,
+            _ = self.requests.recv() => *self.stop.borrow(),
             () = tokio::time::sleep(duration) => *self.stop.borrow(),
         }
     }

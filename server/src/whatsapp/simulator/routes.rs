@@ -40,6 +40,7 @@ pub fn router(simulator: Simulator) -> Router {
         .route("/client/session", post(open_session).get(session_status))
         .route("/client/events", get(events))
         .route("/client/send", post(send))
+        .route("/client/logout", post(client_logout))
         .route("/api/scan", post(scan))
         .route("/api/messages", post(receive))
         .route("/api/messages/{id}/edit", post(edit))
@@ -259,6 +260,25 @@ async fn disconnect(
     let token = simulator.read(|world| world.linked_session(&body.phone))?;
     simulator.drop_client(&token);
     Ok(Json(json!({ "phone": body.phone, "connected": false })))
+}
+
+#[derive(Deserialize)]
+struct TokenBody {
+    token: String,
+}
+
+/// The linked device logs itself out.
+async fn client_logout(
+    State(simulator): State<Simulator>,
+    Json(body): Json<TokenBody>,
+) -> Result<Json<serde_json::Value>, WorldError> {
+    let phone = simulator
+        .read(|world| world.phone_of(&body.token))?
+        .ok_or(WorldError::Invalid("the session is not linked"))?;
+    simulator.change(|world| world.logout(&phone))?;
+    simulator.send_live(&body.token, ClientEvent::LoggedOut);
+    simulator.drop_client(&body.token);
+    Ok(Json(json!({ "phone": phone, "linked": false })))
 }
 
 /// The phone unlinks the session: the client hears it and shows a new QR.

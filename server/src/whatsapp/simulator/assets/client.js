@@ -168,6 +168,12 @@
     connect().catch((error) => { console.error(error); Socket.set('state', STATE.TIMEOUT); });
   }
   Socket.reconnect = reconnect;
+  // Unlinking from this device, as WhatsApp Web's "Log out" does.
+  Socket.logout = () => call('client/logout', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
 
   Chat.find = async (jid) => Chat.get(jid) || Chat.add(new Model({ id: wid(jid) }));
 
