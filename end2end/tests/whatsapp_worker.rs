@@ -282,3 +282,51 @@ async fn the_worker_recovers_drops_crashes_restarts_and_logouts() {
     app.stop().await;
     let _ = std::fs::remove_dir_all(sessions);
 }
+
+#[tokio::test]
+async fn with_a_session_key_the_profile_is_sealed_at_rest_and_still_linked_after_a_restart() {
+    let sessions = std::env::temp_dir().join(format!("novi-wa-sealed-{}", std::process::id()));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let options = || Options {
+        whatsapp_simulator: Some(sessions.clone()),
+        port: Some(port),
+        session_key: Some("a-session-key-of-at-least-32-characters!".into()),
+        ..Options::default()
+    };
+    let app = spawn_app_with(Engine::Sqlite, options()).await;
+    app.seed_demo(1).await;
+    let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
+    let qr = state_becomes(&app, &owner, "qr").await["qr"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    simulator(&app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
+    state_becomes(&app, &owner, "connected").await;
+    app.stop().await;
+
+    let profile = sessions.join("business-1");
+    assert!(!profile.exists(), "no plaintext profile after shutdown");
+    let sealed = std::fs::read(sessions.join("business-1.sealed")).expect("a sealed profile");
+    let simulator_state = std::fs::read_to_string(sessions.join("simulator/state.json")).unwrap();
+    let world: Value = serde_json::from_str(&simulator_state).unwrap();
+    let token = world["accounts"][BUSINESS_PHONE]["session"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        !sealed.windows(token.len()).any(|window| window == token.as_bytes()),
+        "the session token is not readable in the sealed file"
+    );
+
+    let app = spawn_app_with(Engine::Sqlite, options()).await;
+    app.seed_demo(1).await;
+    let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
+    let view = state_becomes(&app, &owner, "connected").await;
+    assert_eq!(view["phone"], BUSINESS_PHONE);
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(sessions);
+}

@@ -57,6 +57,12 @@ pub struct Config {
     pub whatsapp_session_path: PathBuf,
     pub whatsapp_web_url: String,
     pub chromium_path: PathBuf,
+    /// Seals each WhatsApp profile at rest when set.
+    pub session_key: Option<Secret>,
+    /// At most one WhatsApp send per this many milliseconds, across all chats of a number.
+    pub send_interval_ms: u64,
+    /// At most one WhatsApp send per this many milliseconds to the same chat.
+    pub chat_interval_ms: u64,
     pub max_file_size: usize,
     pub public_url: String,
     pub log_format: LogFormat,
@@ -139,6 +145,15 @@ impl Config {
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(invalid("PUBLIC_URL", &public_url, "an http:// or https:// URL"));
         }
+        let session_key = get("NOVI_SESSION_KEY").map(Secret);
+        if session_key.as_ref().is_some_and(|key| key.0.len() < MIN_JWT_SECRET_LEN) {
+            return Err(ConfigError::Invalid {
+                var: "NOVI_SESSION_KEY",
+                reason: format!("must be at least {MIN_JWT_SECRET_LEN} characters long"),
+            });
+        }
+        let send_interval_ms = parse(&get, "WHATSAPP_SEND_INTERVAL_MS", 1_000u64, "milliseconds")?;
+        let chat_interval_ms = parse(&get, "WHATSAPP_CHAT_INTERVAL_MS", 3_000u64, "milliseconds")?;
         let whatsapp_web_url = get("WHATSAPP_WEB_URL").unwrap_or_else(|| "https://web.whatsapp.com/".into());
         if !(whatsapp_web_url.starts_with("http://") || whatsapp_web_url.starts_with("https://")) {
             return Err(invalid(
@@ -161,6 +176,9 @@ impl Config {
             chromium_path: get("CHROMIUM_PATH")
                 .unwrap_or_else(|| "/usr/bin/chromium".into())
                 .into(),
+            session_key,
+            send_interval_ms,
+            chat_interval_ms,
             max_file_size,
             public_url: public_url.trim_end_matches('/').to_string(),
             log_format,

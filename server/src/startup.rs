@@ -1,6 +1,6 @@
 //! Building and running the whole server: database, migrations, router, listener.
 
-use std::{future::Future, io, net::SocketAddr};
+use std::{future::Future, io, net::SocketAddr, time::Duration};
 
 use app::{
     services::{auth::TokenKeys, whatsapp::Request},
@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use crate::{
     config::{Config, WhatsappMode},
     db, http, telemetry,
-    whatsapp::{self, Control, simulator::Simulator, worker::WorkerSettings},
+    whatsapp::{self, Control, sealed::SealKey, simulator::Simulator, worker::WorkerSettings},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +82,12 @@ impl Application {
                 Some(format!("http://127.0.0.1:{}/dev/whatsapp/", local_addr.port()))
             }
         }
-        .map(|url| WorkerSettings::new(config.chromium_path.clone(), config.whatsapp_session_path.clone(), url));
+        .map(|url| WorkerSettings {
+            send_interval: Duration::from_millis(config.send_interval_ms),
+            chat_interval: Duration::from_millis(config.chat_interval_ms),
+            seal: config.session_key.as_ref().map(|key| SealKey::derive(key.expose())),
+            ..WorkerSettings::new(config.chromium_path.clone(), config.whatsapp_session_path.clone(), url)
+        });
         let (control, requests) = match whatsapp {
             Some(_) => {
                 let (control, requests) = Control::new();

@@ -150,6 +150,8 @@ pub struct Options {
     pub whatsapp_simulator: Option<std::path::PathBuf>,
     /// Listen on this port rather than any free one (a browser's storage is per port).
     pub port: Option<u16>,
+    /// `NOVI_SESSION_KEY`: WhatsApp profiles sealed at rest.
+    pub session_key: Option<String>,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
@@ -169,6 +171,9 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     }
     if let Some(max_file_size) = options.max_file_size {
         vars.insert("MAX_FILE_SIZE", max_file_size.to_string());
+    }
+    if let Some(key) = options.session_key {
+        vars.insert("NOVI_SESSION_KEY", key);
     }
     if let Some(sessions) = options.whatsapp_simulator {
         vars.insert("NOVI_WHATSAPP", "simulator".into());

@@ -2,6 +2,7 @@
 //! each business's connection running, and the simulator that stands in for WhatsApp in tests,
 //! demos and development.
 
+pub mod sealed;
 pub mod simulator;
 pub mod transport;
 pub mod web;

@@ -20,6 +20,7 @@ use tokio::{
 };
 
 use super::{
+    sealed::{self, SealKey},
     transport::{Events, Transport, TransportEvent},
     web::{WebOptions, WebTransport},
 };
@@ -38,6 +39,10 @@ pub struct WorkerSettings {
     pub heartbeat: Duration,
     /// Launches that fail in a row before the worker gives up.
     pub max_failures: u32,
+    /// Seals each profile at rest with this key (`NOVI_SESSION_KEY`).
+    pub seal: Option<SealKey>,
+    /// How often a running profile is sealed again.
+    pub seal_every: Duration,
 }
 
 impl WorkerSettings {
@@ -50,6 +55,8 @@ impl WorkerSettings {
             chat_interval: Duration::from_secs(3),
             heartbeat: Duration::from_secs(15),
             max_failures: 5,
+            seal: None,
+            seal_every: Duration::from_secs(600),
         }
     }
 }
@@ -101,15 +108,17 @@ impl Worker {
             profile: self.settings.sessions.join(format!("business-{}", self.business_id)),
             url: self.settings.url.clone(),
         };
+        self.unseal(&options.profile).await;
         let mut failures = 0;
         while !*self.stop.borrow() {
             self.state(ConnectionState::Starting, None).await;
             match WebTransport::launch(&options).await {
                 Ok((transport, events)) => {
                     failures = 0;
-                    let ended = self.drive(&transport, events).await;
+                    let ended = self.drive(&transport, events, &options.profile).await;
                     transport.close().await;
                     if matches!(ended, Ended::Stopped) {
+                        self.seal(&options.profile, true).await;
                         return;
                     }
                     tracing::warn!(
@@ -133,9 +142,11 @@ impl Worker {
         }
     }
 
-    async fn drive(&mut self, transport: &WebTransport, mut events: Events) -> Ended {
+    async fn drive(&mut self, transport: &WebTransport, mut events: Events, profile: &std::path::Path) -> Ended {
         let mut heartbeat = tokio::time::interval(self.settings.heartbeat);
         heartbeat.tick().await;
+        let mut reseal = tokio::time::interval(self.settings.seal_every);
+        reseal.tick().await;
         let mut outbox = tokio::time::interval(self.settings.send_interval);
         let mut connected = false;
         let mut drops = 0;
@@ -185,6 +196,7 @@ impl Worker {
                     }
                 }
                 () = transport.gone() => return Ended::Lost,
+                _ = reseal.tick(), if self.settings.seal.is_some() => self.seal(profile, false).await,
                 _ = heartbeat.tick() => {
                     if !transport.alive().await {
                         return Ended::Lost;
@@ -287,6 +299,44 @@ impl Worker {
         if let Err(error) = recorded {
             tracing::error!(business = self.business_id, %error, "cannot record a send");
         }
+    }
+
+    /// Restores a sealed profile into a private folder. A profile that cannot be unsealed
+    /// (another key, a damaged file) is set aside and the account links again by QR.
+    async fn unseal(&self, profile: &std::path::Path) {
+        let profile = profile.to_path_buf();
+        let key = self.settings.seal.clone();
+        let business = self.business_id;
+        let _ = tokio::task::spawn_blocking(move || {
+            if let Err(error) = sealed::private_folder(&profile) {
+                tracing::error!(business, %error, "cannot create the WhatsApp profile folder");
+            }
+            let Some(key) = key else { return };
+            if let Err(error) = sealed::unseal(&profile, &key) {
+                tracing::error!(business, %error, "cannot unseal the WhatsApp profile; it is set aside and a new QR will be needed");
+                let sealed = sealed::sealed_path(&profile);
+                let _ = std::fs::rename(&sealed, sealed.with_extension("refused"));
+            }
+        })
+        .await;
+    }
+
+    /// Seals the profile (and, on shutdown, removes the plaintext).
+    async fn seal(&self, profile: &std::path::Path, remove: bool) {
+        let Some(key) = self.settings.seal.clone() else { return };
+        let profile = profile.to_path_buf();
+        let business = self.business_id;
+        let _ = tokio::task::spawn_blocking(move || {
+            let sealed = if remove {
+                sealed::seal_and_remove(&profile, &key)
+            } else {
+                sealed::seal(&profile, &key)
+            };
+            if let Err(error) = sealed {
+                tracing::error!(business, %error, "cannot seal the WhatsApp profile");
+            }
+        })
+        .await;
     }
 
     async fn state(&self, state: ConnectionState, qr: Option<String>) {
