@@ -32,13 +32,15 @@ server:
 
 build: frontend server
 
-run: build
+## Novi with demo data and the WhatsApp simulator (a phone at /dev/whatsapp/phone).
+run: build chromium
 	@mkdir -p data
 	NOVI_ENV=development NOVI_DEMO_PASSWORD='$(NOVI_DEMO_PASSWORD)' $(NOVI) seed
 	@echo
 	@echo "Novi: http://localhost:$(PORT)  (sign in as owner@pizzapalace.example / $(NOVI_DEMO_PASSWORD))"
+	@echo "WhatsApp simulator: http://localhost:$(PORT)/dev/whatsapp/  and a customer's phone at /dev/whatsapp/phone"
 	@echo
-	NOVI_ENV=development PORT=$(PORT) exec $(NOVI) serve
+	NOVI_ENV=development NOVI_WHATSAPP=$${NOVI_WHATSAPP:-simulator} PORT=$(PORT) exec $(NOVI) serve
 
 ## Debian's Chromium for the browser tests (never a downloaded browser).
 chromium:

@@ -9,7 +9,7 @@ use crate::config::LogFormat;
 
 pub fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info,chromiumoxide=error"));
     let registry = tracing_subscriber::registry().with(filter);
     // `try_init` so that a second server in the same process (tests) keeps the first logger.
     let _ = match format {

@@ -42,7 +42,7 @@ pub fn router(simulator: Simulator) -> Router {
         .route("/client/send", post(send))
         .route("/client/logout", post(client_logout))
         .route("/api/scan", post(scan))
-        .route("/api/messages", post(receive))
+        .route("/api/messages", post(receive).get(written))
         .route("/api/messages/{id}/edit", post(edit))
         .route("/api/messages/{id}/revoke", post(revoke))
         .route("/api/groups", post(create_group))
@@ -241,6 +241,18 @@ async fn create_group(
 #[derive(Deserialize)]
 struct SentQuery {
     from: String,
+}
+
+/// Everything a customer wrote, oldest first (for the phone screen).
+async fn written(State(simulator): State<Simulator>, Query(query): Query<SentQuery>) -> Json<serde_json::Value> {
+    Json(json!(simulator.read(|world| {
+        world
+            .messages
+            .iter()
+            .filter(|m| m.from == query.from)
+            .cloned()
+            .collect::<Vec<_>>()
+    })))
 }
 
 async fn sent(State(simulator): State<Simulator>, Query(query): Query<SentQuery>) -> Json<serde_json::Value> {
