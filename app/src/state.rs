@@ -4,7 +4,7 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
-use crate::{api::AppError, services::auth::TokenKeys};
+use crate::{api::AppError, events::EventHub, services::auth::TokenKeys};
 
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -15,6 +15,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The largest upload accepted (`MAX_FILE_SIZE`).
     pub max_upload_bytes: usize,
+    /// Live events for `GET /api/events`.
+    pub events: EventHub,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -10,7 +10,7 @@ use entity::{
     enums::{OutboundStatus, Transport},
     inbound_messages, outbound_messages,
 };
-use novi_tests::{DEMO_PASSWORD, Engine, Options, TestApp, spawn_app_with};
+use novi_tests::{DEMO_PASSWORD, Engine, Options, SseStream, TestApp, spawn_app_with};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
@@ -57,6 +57,9 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
     .await;
     app.seed_demo(1).await;
     let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
+    let mut live = SseStream::open(&app.url("/api/events"), Some(&owner)).await;
+    let other = app.register_owner("owner@another.example", "Another Shop").await;
+    let mut elsewhere = SseStream::open(&app.url("/api/events"), Some(&other)).await;
 
     let qr = wait_for("a QR from the worker", async || {
         let view = session_state(&app, &owner).await;
@@ -80,6 +83,33 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
     .await;
     assert_eq!(view["phone"], BUSINESS_PHONE);
     assert!(view["qr"].is_null());
+
+    // The dashboard heard it live; another business heard nothing.
+    let mut heard = Vec::new();
+    while let Some(event) = live.next_within(Duration::from_secs(2)).await {
+        let connected = event.name == "whatsapp.state" && event.data["state"] == "connected";
+        heard.push(event);
+        if connected {
+            break;
+        }
+    }
+    assert!(
+        heard
+            .iter()
+            .any(|e| e.name == "whatsapp.qr" && e.data["qr"].is_string()),
+        "{heard:?}"
+    );
+    assert!(
+        heard
+            .iter()
+            .any(|e| e.name == "whatsapp.state" && e.data["state"] == "connected"),
+        "{heard:?}"
+    );
+    assert_eq!(
+        elsewhere.next_within(Duration::from_millis(500)).await,
+        None,
+        "events stay in their business"
+    );
 
     let message = json!({"to": BUSINESS_PHONE, "from": "+15551234567", "name": "Maria", "body": "2x margherita large", "id": "wa-1"});
     simulator(&app, "api/messages", message.clone()).await;

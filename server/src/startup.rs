@@ -3,6 +3,7 @@
 use std::{future::Future, io, net::SocketAddr, time::Duration};
 
 use app::{
+    events::EventHub,
     services::{auth::TokenKeys, whatsapp::Request},
     state::AppState,
 };
@@ -68,6 +69,7 @@ impl Application {
             tokens: TokenKeys::new(jwt_secret(config)?.as_bytes()),
             secure_cookies: config.public_url.starts_with("https://"),
             max_upload_bytes: config.max_file_size,
+            events: EventHub::default(),
         };
         let mut router = http::router(state.clone());
         let whatsapp = match config.whatsapp {
@@ -117,14 +119,23 @@ impl Application {
     /// workers close their browsers.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let workers = self
-            .whatsapp
-            .map(|(settings, requests)| whatsapp::supervise(self.state.db.clone(), settings, requests, stopped));
-        // The workers stop with the signal, not after the drain: their browsers hold streams
-        // open to the simulator mounted here.
+        let workers = self.whatsapp.map(|(settings, requests)| {
+            whatsapp::supervise(
+                self.state.db.clone(),
+                self.state.events.clone(),
+                settings,
+                requests,
+                stopped,
+            )
+        });
+        // The workers and the event streams stop with the signal, not after the drain: the
+        // browsers hold streams open to the simulator mounted here, and dashboards to
+        // `/api/events`.
+        let events = self.state.events.clone();
         let shutdown = async move {
             shutdown.await;
             let _ = stop.send(true);
+            events.close();
         };
         axum::serve(
             self.listener,

@@ -327,3 +327,86 @@ impl TestApp {
         (status, response.json().await.unwrap_or(serde_json::Value::Null))
     }
 }
+
+/// A Server-Sent Events stream read as a browser's EventSource reads it.
+pub struct SseStream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+/// One event: its `event:` name (`message` when none) and its `data:` as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SseEvent {
+    pub name: String,
+    pub data: serde_json::Value,
+}
+
+impl SseStream {
+    /// Opens the stream, with a bearer token when given.
+    pub async fn open(url: &str, token: Option<&str>) -> Self {
+        let mut request = reqwest::Client::new().get(url);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the stream opens");
+        assert_eq!(response.status(), 200, "{url}");
+        Self {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event, waiting at most `timeout`; `None` when the stream ends or nothing
+    /// comes in time.
+    pub async fn next_within(&mut self, timeout: std::time::Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let frame: String = self.buffer.drain(..end + 2).collect();
+                let mut name = "message".to_string();
+                let mut data = String::new();
+                for line in frame.lines() {
+                    if let Some(value) = line.strip_prefix("event:") {
+                        name = value.trim().to_string();
+                    } else if let Some(value) = line.strip_prefix("data:") {
+                        data.push_str(value.trim());
+                    }
+                }
+                if data.is_empty() {
+                    continue;
+                }
+                return Some(SseEvent {
+                    name,
+                    data: serde_json::from_str(&data).expect("JSON data"),
+                });
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?
+                .ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// The next event within five seconds.
+    pub async fn next(&mut self) -> Option<SseEvent> {
+        self.next_within(std::time::Duration::from_secs(5)).await
+    }
+
+    /// Whether the server ends the stream within `timeout` (keep-alive comments aside).
+    pub async fn ends_within(&mut self, timeout: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+                Err(_) => return false,
+                Ok(Ok(Some(chunk))) => {
+                    self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+                    if self.buffer.contains("data:") {
+                        return false;
+                    }
+                }
+                Ok(_) => return true,
+            }
+        }
+    }
+}

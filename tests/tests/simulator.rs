@@ -4,6 +4,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+use novi_tests::SseStream;
 use reqwest::Client;
 use serde_json::{Value, json};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
@@ -61,17 +62,7 @@ impl Simulator {
 
     /// A client session's event stream, as the fake page's EventSource reads it.
     async fn events(&self, token: &str) -> Events {
-        let response = self
-            .http
-            .get(format!("{}client/events?token={token}", self.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        Events {
-            response,
-            buffer: String::new(),
-        }
+        Events(SseStream::open(&format!("{}client/events?token={token}", self.base), None).await)
     }
 
     /// Stops it; its state stays in its folder for a restart.
@@ -87,33 +78,12 @@ impl Simulator {
     }
 }
 
-struct Events {
-    response: reqwest::Response,
-    buffer: String,
-}
+/// The fake page's events: only their data.
+struct Events(SseStream);
 
 impl Events {
-    /// The next event, or `None` when the stream ends.
     async fn next(&mut self) -> Option<Value> {
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let frame: String = self.buffer.drain(..end + 2).collect();
-                let data: String = frame
-                    .lines()
-                    .filter_map(|line| line.strip_prefix("data:"))
-                    .map(str::trim)
-                    .collect();
-                if data.is_empty() {
-                    continue;
-                }
-                return Some(serde_json::from_str(&data).unwrap());
-            }
-            let chunk = tokio::time::timeout(Duration::from_secs(5), self.response.chunk())
-                .await
-                .expect("an event within 5 s")
-                .ok()??;
-            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
-        }
+        self.0.next().await.map(|event| event.data)
     }
 }
 
@@ -211,7 +181,7 @@ async fn messages_wait_for_a_disconnected_client() {
     let (token, mut events) = linked_session(&simulator).await;
     let (status, _) = simulator.post("api/disconnect", json!({"phone": BUSINESS})).await;
     assert_eq!(status, 200);
-    assert!(events.next().await.is_none(), "the stream ends");
+    assert!(events.0.ends_within(Duration::from_secs(5)).await, "the stream ends");
     let (status, body) = simulator
         .post(
             "client/send",

@@ -7,7 +7,7 @@ use axum::{
     http::Method,
 };
 
-use super::{auth, businesses, drivers, error::ApiError, groups, openapi, orders, products, users, whatsapp};
+use super::{auth, businesses, drivers, error::ApiError, events, groups, openapi, orders, products, users, whatsapp};
 
 /// JSON bodies are small; uploads have their own, larger limit (`MAX_FILE_SIZE`).
 const MAX_JSON_BODY: usize = 1024 * 1024;
@@ -21,6 +21,7 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .nest("/drivers", drivers::router())
         .nest("/users", users::router())
         .nest("/whatsapp", whatsapp::router())
+        .nest("/events", events::router())
         .route("/openapi.json", axum::routing::get(openapi::document))
         .nest("/auth", auth::router())
         .fallback(unknown_route)

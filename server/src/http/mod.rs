@@ -6,6 +6,7 @@ mod auth;
 mod businesses;
 mod drivers;
 mod error;
+mod events;
 mod extract;
 mod groups;
 mod health;

@@ -7,7 +7,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::{auth, businesses, drivers, groups, orders, products, users, whatsapp};
+use super::{auth, businesses, drivers, events, groups, orders, products, users, whatsapp};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,7 @@ use super::{auth, businesses, drivers, groups, orders, products, users, whatsapp
         drivers::list, drivers::create, drivers::update, drivers::remove,
         users::list, users::invite, users::set_active,
         whatsapp::status, whatsapp::qr_svg, whatsapp::connect, whatsapp::logout,
+        events::stream,
     ),
     modifiers(&BearerAuth),
 )]

@@ -10,7 +10,7 @@ pub mod worker;
 
 use std::{collections::HashMap, time::Duration};
 
-use app::services::whatsapp::Request;
+use app::{events::EventHub, services::whatsapp::Request};
 use sea_orm::DatabaseConnection;
 use tokio::{
     sync::{mpsc, watch},
@@ -51,6 +51,7 @@ struct Running {
 /// browsers to close. A connect request restarts a worker that gave up.
 pub fn supervise(
     db: DatabaseConnection,
+    events: EventHub,
     settings: WorkerSettings,
     mut requests: mpsc::UnboundedReceiver<(i64, Request)>,
     mut stop: watch::Receiver<bool>,
@@ -61,7 +62,7 @@ pub fn supervise(
             tracing::info!(business, url = %settings.url, "starting the WhatsApp worker");
             let (halt, halted) = watch::channel(false);
             let (sender, receiver) = mpsc::unbounded_channel();
-            let handle = worker::spawn(db.clone(), business, settings.clone(), receiver, halted);
+            let handle = worker::spawn(db.clone(), events.clone(), business, settings.clone(), receiver, halted);
             Running {
                 halt,
                 requests: sender,

@@ -6,13 +6,17 @@
 
 use std::{collections::HashMap, path::PathBuf, time::Duration};
 
-use app::services::{
-    audit::{self, AuditEntry},
-    whatsapp::{self as records, Incoming, Request},
+use app::{
+    events::{Event, EventHub},
+    services::{
+        audit::{self, AuditEntry},
+        whatsapp::{self as records, Incoming, Request},
+    },
 };
 use entity::enums::{ConnectionState, Transport as TransportKind};
 use rand::Rng;
 use sea_orm::DatabaseConnection;
+use serde_json::json;
 use tokio::{
     sync::{mpsc, watch},
     task::JoinHandle,
@@ -64,6 +68,7 @@ impl WorkerSettings {
 /// Starts the worker of one business; it runs until `stop` turns true.
 pub fn spawn(
     db: DatabaseConnection,
+    events: EventHub,
     business_id: i64,
     settings: WorkerSettings,
     requests: mpsc::UnboundedReceiver<Request>,
@@ -72,6 +77,7 @@ pub fn spawn(
     tokio::spawn(async move {
         let mut worker = Worker {
             db,
+            events,
             business_id,
             settings,
             requests,
@@ -85,6 +91,7 @@ pub fn spawn(
 
 struct Worker {
     db: DatabaseConnection,
+    events: EventHub,
     business_id: i64,
     settings: WorkerSettings,
     requests: mpsc::UnboundedReceiver<Request>,
@@ -339,18 +346,32 @@ impl Worker {
         .await;
     }
 
+    /// Records the state and tells the business's dashboards (`whatsapp.state`, and
+    /// `whatsapp.qr` with each new QR).
     async fn state(&self, state: ConnectionState, qr: Option<String>) {
         let recorded = records::record_state(
             &self.db,
             self.business_id,
             TransportKind::Web,
             state,
-            qr,
+            qr.clone(),
             self.phone.clone(),
         )
         .await;
         if let Err(error) = recorded {
             tracing::error!(business = self.business_id, %error, "cannot record the WhatsApp state");
+        }
+        let event = |kind, data| Event {
+            business_id: self.business_id,
+            kind,
+            data,
+        };
+        self.events.publish(event(
+            "whatsapp.state",
+            json!({ "state": state, "phone": self.phone, "since": chrono::Utc::now() }),
+        ));
+        if let Some(qr) = qr {
+            self.events.publish(event("whatsapp.qr", json!({ "qr": qr })));
         }
     }
 

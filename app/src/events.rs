@@ -1,0 +1,78 @@
+//! Live events for the dashboard (`GET /api/events`): what changed, for which business. Within
+//! one process they travel on a broadcast channel; a slow listener misses events rather than
+//! holding up the ones who publish them.
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::{broadcast, watch};
+
+/// How many events a listener may fall behind before it starts missing some.
+const BACKLOG: usize = 1_024;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub business_id: i64,
+    /// `whatsapp.state`, `whatsapp.qr`, …
+    pub kind: &'static str,
+    pub data: Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventHub {
+    sender: broadcast::Sender<Event>,
+    closing: watch::Sender<bool>,
+}
+
+impl Default for EventHub {
+    fn default() -> Self {
+        Self {
+            sender: broadcast::channel(BACKLOG).0,
+            closing: watch::channel(false).0,
+        }
+    }
+}
+
+impl EventHub {
+    pub fn publish(&self, event: Event) {
+        // No listener is not an error: nobody has the dashboard open.
+        let _ = self.sender.send(event);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.sender.subscribe()
+    }
+
+    /// Ends every stream: the server is shutting down and must not wait for open dashboards.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once the hub is closing.
+    pub async fn closed(&self) {
+        let mut closing = self.closing.subscribe();
+        let _ = closing.wait_for(|closing| *closing).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn listeners_hear_what_is_published_after_they_subscribe() {
+        let hub = EventHub::default();
+        hub.publish(Event {
+            business_id: 1,
+            kind: "whatsapp.state",
+            data: Value::Null,
+        });
+        let mut listener = hub.subscribe();
+        let event = Event {
+            business_id: 2,
+            kind: "whatsapp.qr",
+            data: serde_json::json!({"qr": "2@x"}),
+        };
+        hub.publish(event.clone());
+        assert_eq!(listener.recv().await.unwrap(), event);
+    }
+}
