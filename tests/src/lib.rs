@@ -152,6 +152,8 @@ pub struct Options {
     pub port: Option<u16>,
     /// `NOVI_SESSION_KEY`: WhatsApp profiles sealed at rest.
     pub session_key: Option<String>,
+    /// `CHROMIUM_PATH` for the WhatsApp workers (else the environment's, else Debian's).
+    pub chromium: Option<std::path::PathBuf>,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
@@ -178,7 +180,11 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     if let Some(sessions) = options.whatsapp_simulator {
         vars.insert("NOVI_WHATSAPP", "simulator".into());
         vars.insert("WHATSAPP_SESSION_PATH", sessions.display().to_string());
-        if let Ok(chromium) = std::env::var("CHROMIUM_PATH") {
+        if let Some(chromium) = options
+            .chromium
+            .map(|path| path.display().to_string())
+            .or(std::env::var("CHROMIUM_PATH").ok())
+        {
             vars.insert("CHROMIUM_PATH", chromium);
         }
     }

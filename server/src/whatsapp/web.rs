@@ -76,7 +76,7 @@ impl WebTransport {
         let config = config.build().map_err(TransportError::Launch)?;
         let (browser, mut handler) = Browser::launch(config)
             .await
-            .map_err(|error| TransportError::Launch(error.to_string()))?;
+            .map_err(|error| TransportError::Launch(format!("{}: {error}", options.chromium.display())))?;
         let (ended, gone) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(async move {
             while let Some(result) = handler.next().await {
