@@ -144,6 +144,46 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
     );
     assert_eq!(first.push_name.as_deref(), Some("Maria"));
 
+    // Groups: only the ones linked to the business are read.
+    let group = simulator(
+        &app,
+        "api/groups",
+        json!({"name": "Office lunch", "phone": BUSINESS_PHONE, "members": ["+15551234567"]}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let in_group = |id: &str, body: &str| json!({"to": BUSINESS_PHONE, "from": "+15551234567", "group": group, "body": body, "id": id});
+    simulator(&app, "api/messages", in_group("g-unlinked", "1 coke")).await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/groups",
+            &owner,
+            json!({"whatsapp_group_id": group, "name": "Office lunch", "kind": "orders"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    simulator(&app, "api/messages", in_group("g-linked", "2 margherita")).await;
+    let linked = wait_for("the linked group's message", async || {
+        inbound_messages::Entity::find()
+            .filter(inbound_messages::Column::ExternalId.eq("g-linked"))
+            .one(&app.db)
+            .await
+            .unwrap()
+    })
+    .await;
+    assert_eq!(linked.chat_id, group);
+    assert_eq!(linked.author, "15551234567@c.us");
+    assert!(linked.group_id.is_some());
+    let unlinked = inbound_messages::Entity::find()
+        .filter(inbound_messages::Column::ExternalId.eq("g-unlinked"))
+        .one(&app.db)
+        .await
+        .unwrap();
+    assert!(unlinked.is_none(), "a group nobody linked is not read");
+
     let reply = outbound_messages::ActiveModel {
         business_id: Set(first.business_id),
         order_id: Set(None),
