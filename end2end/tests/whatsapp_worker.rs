@@ -156,6 +156,21 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
         .to_string();
     let in_group = |id: &str, body: &str| json!({"to": BUSINESS_PHONE, "from": "+15551234567", "group": group, "body": body, "id": id});
     simulator(&app, "api/messages", in_group("g-unlinked", "1 coke")).await;
+    // Messages are read in order: once a later one is in, the unlinked one has been seen.
+    simulator(
+        &app,
+        "api/messages",
+        json!({"to": BUSINESS_PHONE, "from": "+15551234567", "body": "thanks", "id": "marker"}),
+    )
+    .await;
+    wait_for("the message after the unlinked one", async || {
+        inbound_messages::Entity::find()
+            .filter(inbound_messages::Column::ExternalId.eq("marker"))
+            .one(&app.db)
+            .await
+            .unwrap()
+    })
+    .await;
     let (status, body) = app
         .send(
             reqwest::Method::POST,

@@ -40,6 +40,8 @@ pub struct Application {
     state: AppState,
     /// The WhatsApp workers' settings and the owners' requests to them, when WhatsApp is on.
     whatsapp: Option<(WorkerSettings, mpsc::UnboundedReceiver<(i64, Request)>)>,
+    /// The simulator mounted under `/dev/whatsapp/`, in simulator mode.
+    simulator: Option<Simulator>,
 }
 
 impl Application {
@@ -72,6 +74,7 @@ impl Application {
             events: EventHub::default(),
         };
         let mut router = http::router(state.clone());
+        let mut mounted_simulator = None;
         let whatsapp = match config.whatsapp {
             WhatsappMode::Off | WhatsappMode::Cloud => None,
             WhatsappMode::Web => Some(config.whatsapp_web_url.clone()),
@@ -80,7 +83,8 @@ impl Application {
                 let simulator = Simulator::load(&config.whatsapp_session_path.join("simulator"))
                     .map_err(|error| StartError::Whatsapp(error.to_string()))?;
                 router = router.nest_service("/dev/whatsapp/", whatsapp::simulator::router(simulator.clone()));
-                whatsapp::simulator::spawn_qr_refresher(simulator);
+                whatsapp::simulator::spawn_qr_refresher(simulator.clone());
+                mounted_simulator = Some(simulator);
                 Some(format!("http://127.0.0.1:{}/dev/whatsapp/", local_addr.port()))
             }
         }
@@ -104,6 +108,7 @@ impl Application {
             router,
             state,
             whatsapp,
+            simulator: mounted_simulator,
         })
     }
 
@@ -132,10 +137,14 @@ impl Application {
         // browsers hold streams open to the simulator mounted here, and dashboards to
         // `/api/events`.
         let events = self.state.events.clone();
+        let simulator = self.simulator.clone();
         let shutdown = async move {
             shutdown.await;
             let _ = stop.send(true);
             events.close();
+            if let Some(simulator) = simulator {
+                simulator.disconnect_all();
+            }
         };
         axum::serve(
             self.listener,

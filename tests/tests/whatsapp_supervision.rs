@@ -73,6 +73,10 @@ async fn a_worker_without_a_browser_fails_into_manual_mode_and_can_be_started_ag
     let (_, me) = app.get_json("/api/auth/me", &other).await;
     let business = me["user"]["business_id"].as_i64().expect("a business");
     let (status, body) = app
+        .send(reqwest::Method::POST, "/api/whatsapp/connect", &other, None)
+        .await;
+    assert_eq!(status, 409, "WhatsApp is not enabled yet: {body}");
+    let (status, body) = app
         .send(
             reqwest::Method::PATCH,
             &format!("/api/businesses/{business}"),

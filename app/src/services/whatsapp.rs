@@ -174,17 +174,18 @@ pub async fn record_inbound(
         None
     };
     let sent_at = Utc.timestamp_opt(message.sent_at, 0).single().unwrap_or_else(Utc::now);
+    let clip = |text: String, chars: usize| text.chars().take(chars).collect::<String>();
     let row = inbound_messages::ActiveModel {
         business_id: Set(business_id),
         transport: Set(transport),
-        external_id: Set(message.external_id),
-        chat_id: Set(message.chat_id),
+        external_id: Set(clip(message.external_id, 191)),
+        chat_id: Set(clip(message.chat_id, 128)),
         group_id: Set(group_id),
-        author: Set(message.author),
-        push_name: Set(message.push_name),
+        author: Set(clip(message.author, 128)),
+        push_name: Set(message.push_name.map(|name| clip(name, 120))),
+        message_type: Set(clip(message.message_type, 32)),
+        quoted_external_id: Set(message.quoted_external_id.map(|id| clip(id, 191))),
         body: Set(message.body),
-        message_type: Set(message.message_type),
-        quoted_external_id: Set(message.quoted_external_id),
         status: Set(InboundStatus::Received),
         attempts: Set(0),
         last_error: Set(None),
@@ -263,8 +264,14 @@ pub async fn next_outbound(
     let Some(row) = due else {
         return Ok(None);
     };
+    if row.attempts >= MAX_ATTEMPTS {
+        // Left in `sending` by crash after crash: give up on it rather than block the outbox.
+        outbound_failed(db, &row, "given up after repeated attempts that never completed").await?;
+        return Ok(None);
+    }
     let id = row.external_id.clone().unwrap_or_else(|| message_id_for(&row));
-    // Conditional on the status it was read with: one claimer wins.
+    // Conditional on the status and attempt count it was read with: one claimer wins, also for
+    // a row already in `sending`.
     let claimed = outbound_messages::Entity::update_many()
         .col_expr(outbound_messages::Column::Status, Expr::value(OutboundStatus::Sending))
         .col_expr(outbound_messages::Column::ExternalId, Expr::value(id))
@@ -274,6 +281,7 @@ pub async fn next_outbound(
         )
         .filter(outbound_messages::Column::Id.eq(row.id))
         .filter(outbound_messages::Column::Status.eq(row.status))
+        .filter(outbound_messages::Column::Attempts.eq(row.attempts))
         .exec(db)
         .await?;
     if claimed.rows_affected == 0 {
@@ -375,6 +383,15 @@ pub async fn request(
 ) -> Result<i64, ServiceError> {
     caller.require(Permission::ManageSettings)?;
     let business_id = caller.own_business()?;
+    let business = entity::businesses::Entity::find_by_id(business_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("business"))?;
+    if !businesses::settings(&business).whatsapp_enabled {
+        return Err(ServiceError::Conflict(
+            "WhatsApp is not enabled in this business's settings".into(),
+        ));
+    }
     audit::record(
         db,
         AuditEntry {

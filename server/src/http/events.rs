@@ -39,7 +39,12 @@ pub async fn stream(
                 received = receiver.recv() => received,
             };
             match received {
-                Ok(event) if caller.sees(event.business_id) => {
+                // A platform admin sees every business's events, but never a QR code to link
+                // someone else's number.
+                Ok(event)
+                    if caller.sees(event.business_id)
+                        && (event.kind != "whatsapp.qr" || caller.business_id == Some(event.business_id)) =>
+                {
                     let data = serde_json::to_string(&event.data).unwrap_or_default();
                     let sse = Event::default().event(event.kind).data(data);
                     return Some((Ok(sse), (receiver, caller, hub)));

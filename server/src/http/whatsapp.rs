@@ -100,9 +100,11 @@ async fn ask(
     request: Request,
     ip: Option<String>,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    let business = whatsapp::request(&state.db, caller, request, ip).await?;
-    if !control.send(business, request) {
+    if !control.available() {
         return Err(ServiceError::Conflict("WhatsApp is off on this server (set NOVI_WHATSAPP)".into()).into());
     }
+    let business = whatsapp::request(&state.db, caller, request, ip).await?;
+    control.send(business, request);
+
     Ok((StatusCode::ACCEPTED, Json(whatsapp::view(&state.db, caller).await?)))
 }

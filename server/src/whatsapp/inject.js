@@ -10,6 +10,14 @@
   const emit = (event) => {
     try { window.__novi(JSON.stringify(event)); } catch (error) { console.error('novi: binding missing', error); }
   };
+  const optional = (name) => {
+    try {
+      const found = window.require(name);
+      return (found && found.default) || found;
+    } catch (error) {
+      return null;
+    }
+  };
   const modules = () => {
     try {
       return {
@@ -18,18 +26,21 @@
         Msg: window.require('WAWebCollections').Msg,
         Chat: window.require('WAWebCollections').Chat,
         Send: window.require('WAWebSendMsgChatAction'),
+        MsgKey: optional('WAWebMsgKey'),
       };
     } catch (error) {
       return null;
     }
   };
   const phoneOf = (Conn) => (Conn.wid && Conn.wid.user ? '+' + Conn.wid.user : null);
+  // WhatsApp Web's ids are Wid objects; `_serialized` is their text form ("1555…@c.us").
+  const jid = (wid) => (wid && wid._serialized) || (wid ? String(wid) : null);
   const serialize = (message) => ({
     type: 'message',
     id: message.id._serialized,
-    chat: message.id.remote || message.from,
-    group: String(message.id.remote || message.from).endsWith('@g.us'),
-    author: message.author || message.from,
+    chat: jid(message.id.remote || message.from),
+    group: String(jid(message.id.remote || message.from)).endsWith('@g.us'),
+    author: jid(message.author || message.from),
     push_name: message.notifyName || null,
     body: message.body || '',
     msg_type: message.type,
@@ -74,14 +85,20 @@
       const existing = m.Msg.getModelsArray().find((message) => message.id.fromMe && message.id.id === id);
       if (existing) return existing.id._serialized;
       const chat = await m.Chat.find(chatId);
-      const [message] = await m.Send.addAndSendMsgToChat(chat, {
-        id, body, type: 'chat', quotedMsgId: quotedId || undefined,
+      // WhatsApp Web wants the id as a MsgKey where it has the module.
+      const key = m.MsgKey
+        ? new m.MsgKey({ fromMe: true, remote: chat.id, id, participant: undefined })
+        : id;
+      // It answers [message promise, result promise]; each may also be a plain value.
+      const [sending, result] = await m.Send.addAndSendMsgToChat(chat, {
+        id: key, body, type: 'chat', quotedMsgId: quotedId || undefined,
       });
+      const message = await sending;
+      await result;
       return message.id._serialized;
     };
     window.__noviReconnect = () => m.Socket.reconnect();
     window.__noviLogout = () => m.Socket.logout();
-    window.__noviAlive = () => true;
     emit({ type: 'ready' });
   }
 

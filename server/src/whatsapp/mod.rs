@@ -32,11 +32,16 @@ impl Control {
         (Self(Some(sender)), receiver)
     }
 
-    /// Passes the request on; false when WhatsApp is off on this server.
-    pub fn send(&self, business_id: i64, request: Request) -> bool {
-        self.0
-            .as_ref()
-            .is_some_and(|sender| sender.send((business_id, request)).is_ok())
+    /// Whether WhatsApp runs on this server.
+    pub fn available(&self) -> bool {
+        self.0.as_ref().is_some_and(|sender| !sender.is_closed())
+    }
+
+    /// Passes the request on to the business's worker.
+    pub fn send(&self, business_id: i64, request: Request) {
+        if let Some(sender) = &self.0 {
+            let _ = sender.send((business_id, request));
+        }
     }
 }
 
@@ -58,6 +63,7 @@ pub fn supervise(
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut workers: HashMap<i64, Running> = HashMap::new();
+        let mut listening = true;
         let start = |business: i64| {
             tracing::info!(business, url = %settings.url, "starting the WhatsApp worker");
             let (halt, halted) = watch::channel(false);
@@ -72,12 +78,13 @@ pub fn supervise(
         loop {
             match app::services::whatsapp::enabled_businesses(&db).await {
                 Ok(enabled) => {
+                    // A worker told to stop stays listed until it has closed its browser and
+                    // sealed its profile, so a quick re-enable never shares the folder.
                     workers.retain(|business, running| {
-                        let keep = enabled.contains(business);
-                        if !keep {
+                        if !enabled.contains(business) {
                             let _ = running.halt.send(true);
                         }
-                        keep
+                        !running.handle.is_finished() || enabled.contains(business) && !*running.halt.borrow()
                     });
                     for business in enabled {
                         workers.entry(business).or_insert_with(|| start(business));
@@ -87,8 +94,11 @@ pub fn supervise(
             }
             tokio::select! {
                 _ = stop.changed() => break,
-                request = requests.recv() => {
-                    let Some((business, request)) = request else { continue };
+                request = requests.recv(), if listening => {
+                    let Some((business, request)) = request else {
+                        listening = false;
+                        continue;
+                    };
                     match workers.get(&business) {
                         Some(running) if running.handle.is_finished() && request == Request::Connect => {
                             workers.insert(business, start(business));

@@ -185,13 +185,9 @@ impl Transport for WebTransport {
     }
 
     async fn alive(&self) -> bool {
-        let probe = self
-            .page
-            .evaluate("typeof window.__noviAlive === 'function' && window.__noviAlive()");
-        match tokio::time::timeout(HEARTBEAT_TIMEOUT, probe).await {
-            Ok(Ok(result)) => result.into_value::<bool>().unwrap_or(false),
-            _ => false,
-        }
+        // The page answering is enough: a WhatsApp Web still loading is alive, not hung.
+        let probe = self.page.evaluate("true");
+        matches!(tokio::time::timeout(HEARTBEAT_TIMEOUT, probe).await, Ok(Ok(_)))
     }
 }
 
@@ -208,7 +204,7 @@ fn clear_stale_lock(profile: &Path) {
         .rsplit('-')
         .next()
         .and_then(|pid| pid.parse::<i32>().ok());
-    if let Some(pid) = pid.filter(|pid| is_chromium(*pid)) {
+    if let Some(pid) = pid.filter(|pid| runs_on(*pid, profile)) {
         tracing::warn!(pid, profile = %profile.display(), "stopping a Chromium left on this WhatsApp profile");
         let _ = std::process::Command::new("kill")
             .args(["-9", &pid.to_string()])
@@ -220,8 +216,12 @@ fn clear_stale_lock(profile: &Path) {
     }
 }
 
-fn is_chromium(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|name| name.trim().starts_with("chrom"))
+/// Whether the process is a Chromium on this very profile (a PID in a stale lock may belong to
+/// anything by now).
+fn runs_on(pid: i32, profile: &Path) -> bool {
+    let wanted = format!("--user-data-dir={}", profile.display());
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .is_ok_and(|cmdline| String::from_utf8_lossy(&cmdline).split('\0').any(|arg| arg == wanted))
 }
 
 fn running_as_root() -> bool {

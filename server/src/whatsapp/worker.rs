@@ -104,8 +104,20 @@ struct Worker {
 /// Why a transport stopped.
 enum Ended {
     Stopped,
-    /// The browser closed or stopped answering.
-    Lost,
+    /// The browser closed or stopped answering; `ready` tells whether its page ever ran.
+    Lost {
+        ready: bool,
+    },
+}
+
+/// What a socket state means for sending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    Up,
+    /// Not connected, and waiting is right (a QR to scan, the page opening).
+    Waiting,
+    /// The connection dropped: ask it to come back.
+    Dropped,
 }
 
 impl Worker {
@@ -116,30 +128,42 @@ impl Worker {
             url: self.settings.url.clone(),
         };
         self.unseal(&options.profile).await;
+        self.keep_running(&options).await;
+        // Whichever way the worker ends, no plaintext profile stays behind.
+        self.seal(&options.profile, true).await;
+    }
+
+    async fn keep_running(&mut self, options: &WebOptions) {
         let mut failures = 0;
         while !*self.stop.borrow() {
             self.state(ConnectionState::Starting, None).await;
-            match WebTransport::launch(&options).await {
+            let failure = match WebTransport::launch(options).await {
                 Ok((transport, events)) => {
-                    failures = 0;
                     let ended = self.drive(&transport, events, &options.profile).await;
                     transport.close().await;
-                    if matches!(ended, Ended::Stopped) {
-                        self.seal(&options.profile, true).await;
-                        return;
+                    match ended {
+                        Ended::Stopped => return,
+                        // A page that ran and then died is restarted afresh; one that never ran
+                        // counts against giving up.
+                        Ended::Lost { ready: true } => {
+                            failures = 0;
+                            tracing::warn!(
+                                business = self.business_id,
+                                "the WhatsApp browser stopped answering; restarting it"
+                            );
+                            None
+                        }
+                        Ended::Lost { ready: false } => Some("the WhatsApp page never became ready".to_string()),
                     }
-                    tracing::warn!(
-                        business = self.business_id,
-                        "the WhatsApp browser stopped answering; restarting it"
-                    );
                 }
-                Err(error) => {
-                    failures += 1;
-                    tracing::error!(business = self.business_id, %error, failures, "cannot start WhatsApp");
-                    if failures >= self.settings.max_failures {
-                        self.give_up(&error.to_string()).await;
-                        return;
-                    }
+                Err(error) => Some(error.to_string()),
+            };
+            if let Some(error) = failure {
+                failures += 1;
+                tracing::error!(business = self.business_id, %error, failures, "cannot start WhatsApp");
+                if failures >= self.settings.max_failures {
+                    self.give_up(&error).await;
+                    return;
                 }
             }
             self.state(ConnectionState::Reconnecting, None).await;
@@ -156,6 +180,7 @@ impl Worker {
         reseal.tick().await;
         let mut outbox = tokio::time::interval(self.settings.send_interval);
         let mut connected = false;
+        let mut ready = false;
         let mut drops = 0;
         let mut reconnect_at: Option<Instant> = None;
         let mut last_send: HashMap<String, Instant> = HashMap::new();
@@ -169,14 +194,16 @@ impl Worker {
             tokio::select! {
                 _ = self.stop.changed() => return Ended::Stopped,
                 event = events.recv() => {
-                    let Some(event) = event else { return Ended::Lost };
+                    let Some(event) = event else { return Ended::Lost { ready } };
+                    ready |= event == TransportEvent::Ready;
                     match self.handle(event).await {
-                        Some(true) => {
+                        Some(Link::Up) => {
                             connected = true;
                             drops = 0;
                             reconnect_at = None;
                         }
-                        Some(false) => {
+                        Some(Link::Waiting) => connected = false,
+                        Some(Link::Dropped) => {
                             connected = false;
                             drops += 1;
                             reconnect_at = Some(Instant::now() + backoff(drops));
@@ -189,7 +216,7 @@ impl Worker {
                     self.state(ConnectionState::Reconnecting, None).await;
                     if let Err(error) = transport.reconnect().await {
                         tracing::warn!(business = self.business_id, %error, "reconnect failed");
-                        return Ended::Lost;
+                        return Ended::Lost { ready };
                     }
                 }
                 request = self.requests.recv() => {
@@ -202,11 +229,11 @@ impl Worker {
                         tracing::warn!(business = self.business_id, %error, "a WhatsApp request failed");
                     }
                 }
-                () = transport.gone() => return Ended::Lost,
+                () = transport.gone() => return Ended::Lost { ready },
                 _ = reseal.tick(), if self.settings.seal.is_some() => self.seal(profile, false).await,
                 _ = heartbeat.tick() => {
                     if !transport.alive().await {
-                        return Ended::Lost;
+                        return Ended::Lost { ready };
                     }
                 }
                 _ = outbox.tick(), if connected => self.send_next(transport, &mut last_send).await,
@@ -214,9 +241,8 @@ impl Worker {
         }
     }
 
-    /// Records one event. Returns `Some(true)` when the account connected, `Some(false)` when
-    /// the connection dropped.
-    async fn handle(&mut self, event: TransportEvent) -> Option<bool> {
+    /// Records one event; a socket state also says what it means for sending.
+    async fn handle(&mut self, event: TransportEvent) -> Option<Link> {
         let business = self.business_id;
         let result = match event {
             TransportEvent::Ready => Ok(()),
@@ -224,7 +250,7 @@ impl Worker {
                 self.state(ConnectionState::Qr, Some(qr)).await;
                 Ok(())
             }
-            TransportEvent::State { state, phone } => return self.socket_state(&state, phone).await,
+            TransportEvent::State { state, phone } => return Some(self.socket_state(&state, phone).await),
             TransportEvent::Message(message) => {
                 let incoming = Incoming {
                     external_id: message.id,
@@ -236,9 +262,7 @@ impl Worker {
                     quoted_external_id: message.quoted_id,
                     sent_at: message.timestamp,
                 };
-                records::record_inbound(&self.db, business, TransportKind::Web, self.phone.as_deref(), incoming)
-                    .await
-                    .map(|stored| tracing::debug!(business, ?stored, "inbound message"))
+                self.record_inbound(incoming).await
             }
             TransportEvent::Edit { id, body } => {
                 records::record_edit(&self.db, business, TransportKind::Web, &id, &body)
@@ -256,13 +280,40 @@ impl Worker {
         None
     }
 
-    async fn socket_state(&mut self, state: &str, phone: Option<String>) -> Option<bool> {
+    /// Writes an inbound message, retrying a failed write: WhatsApp will not deliver it again.
+    async fn record_inbound(&self, incoming: Incoming) -> Result<(), app::error::ServiceError> {
+        let mut attempt = 0;
+        loop {
+            let stored = records::record_inbound(
+                &self.db,
+                self.business_id,
+                TransportKind::Web,
+                self.phone.as_deref(),
+                incoming.clone(),
+            )
+            .await;
+            match stored {
+                Ok(stored) => {
+                    tracing::debug!(business = self.business_id, ?stored, "inbound message");
+                    return Ok(());
+                }
+                Err(error) if attempt < 5 => {
+                    attempt += 1;
+                    tracing::warn!(business = self.business_id, %error, attempt, "retrying an inbound message");
+                    tokio::time::sleep(Duration::from_millis(200 * (1 << attempt))).await;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    async fn socket_state(&mut self, state: &str, phone: Option<String>) -> Link {
         match state {
             "CONNECTED" => {
                 self.phone = phone.or(self.phone.take());
                 self.linked = true;
                 self.state(ConnectionState::Connected, None).await;
-                Some(true)
+                Link::Up
             }
             // Unlinked: either it never was (a QR follows) or the phone logged out.
             "UNPAIRED" | "UNPAIRED_IDLE" => {
@@ -270,12 +321,12 @@ impl Worker {
                     self.phone = None;
                     self.state(ConnectionState::LoggedOut, None).await;
                 }
-                None
+                Link::Waiting
             }
-            "OPENING" | "PAIRING" => None,
+            "OPENING" | "PAIRING" => Link::Waiting,
             _ => {
                 self.state(ConnectionState::Disconnected, None).await;
-                Some(false)
+                Link::Dropped
             }
         }
     }
@@ -319,6 +370,11 @@ impl Worker {
                 tracing::error!(business, %error, "cannot create the WhatsApp profile folder");
             }
             let Some(key) = key else { return };
+            // A plaintext profile left by an unclean stop is newer than the sealed copy.
+            let left_behind = std::fs::read_dir(&profile).is_ok_and(|mut entries| entries.next().is_some());
+            if left_behind {
+                return;
+            }
             if let Err(error) = sealed::unseal(&profile, &key) {
                 tracing::error!(business, %error, "cannot unseal the WhatsApp profile; it is set aside and a new QR will be needed");
                 let sealed = sealed::sealed_path(&profile);

@@ -172,6 +172,11 @@ impl Simulator {
         }
     }
 
+    /// Drops every client's stream, so a shutdown does not wait on open pages.
+    pub fn disconnect_all(&self) {
+        lock(&self.inner.clients).clear();
+    }
+
     /// Forgets everything and drops every client.
     pub fn reset(&self) {
         self.change(|world| *world = World::default());
@@ -207,6 +212,11 @@ pub async fn serve(
     let address = listener.local_addr().map_err(ServeError::Io)?;
     tracing::info!(%address, data = %dir.display(), "the WhatsApp simulator is serving: its page at /, a phone at /phone");
     let refresher = spawn_qr_refresher(simulator.clone());
+    let closing = simulator.clone();
+    let shutdown = async move {
+        shutdown.await;
+        closing.disconnect_all();
+    };
     let served = axum::serve(listener, router(simulator))
         .with_graceful_shutdown(shutdown)
         .await;

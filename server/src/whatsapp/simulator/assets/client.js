@@ -105,10 +105,10 @@
         const group = chat.endsWith('@g.us');
         const author = event.from.replace('+', '') + '@c.us';
         Msg.add(new Model({
-          id: { fromMe: false, remote: chat, id: event.id, _serialized: event.id },
-          from: chat,
-          to: Conn.wid ? Conn.wid._serialized : null,
-          author: group ? author : undefined,
+          id: { fromMe: false, remote: wid(chat), id: event.id, _serialized: event.id },
+          from: wid(chat),
+          to: Conn.wid,
+          author: group ? wid(author) : undefined,
           notifyName: event.name || '',
           body: event.body,
           type: 'chat',
@@ -155,10 +155,13 @@
       if (known.status === 404) token = null;
     }
     if (!token) token = await newSession();
-    source = new EventSource(new URL('client/events?token=' + encodeURIComponent(token), base));
-    source.onmessage = (message) => handle(JSON.parse(message.data));
-    source.onerror = () => {
-      source.close();
+    if (source) source.close();
+    const stream = new EventSource(new URL('client/events?token=' + encodeURIComponent(token), base));
+    source = stream;
+    stream.onmessage = (message) => handle(JSON.parse(message.data));
+    stream.onerror = () => {
+      stream.close();
+      if (source !== stream) return;
       source = null;
       Socket.set('state', STATE.TIMEOUT);
     };
@@ -177,28 +180,40 @@
 
   Chat.find = async (jid) => Chat.get(jid) || Chat.add(new Model({ id: wid(jid) }));
 
+  // A message key as WhatsApp Web builds one: who, where, and the id the sender chose.
+  class MsgKey {
+    constructor({ fromMe, remote, id, participant }) {
+      Object.assign(this, { fromMe, remote, id, participant });
+      this._serialized = [fromMe, remote._serialized || remote, id].join('_');
+    }
+  }
+
+  // Like WhatsApp Web's: answers [the message, the send's result] as two promises.
   const SendMsgChatAction = {
-    async addAndSendMsgToChat(chat, props) {
-      if (Socket.state !== STATE.CONNECTED) throw new Error('not connected');
-      const sent = await call('client/send', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          token, chat: chat.id._serialized, body: props.body, quoted_id: props.quotedMsgId || null, id: props.id || null,
-        }),
-      });
-      const message = Msg.add(new Model({
-        id: { fromMe: true, remote: chat.id._serialized, id: props.id || sent.id, _serialized: sent.id },
-        from: Conn.wid._serialized,
-        to: chat.id._serialized,
-        body: props.body,
-        type: 'chat',
-        t: Math.floor(Date.parse(sent.at) / 1000),
-        isNewMsg: true,
-        ack: 1,
-      }));
-      log('→ ' + chat.id._serialized + ': ' + props.body, true);
-      return [message, 'OK'];
+    addAndSendMsgToChat(chat, props) {
+      const sending = (async () => {
+        if (Socket.state !== STATE.CONNECTED) throw new Error('not connected');
+        const id = props.id && props.id.id ? props.id.id : props.id;
+        const sent = await call('client/send', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            token, chat: chat.id._serialized, body: props.body, quoted_id: props.quotedMsgId || null, id: id || null,
+          }),
+        });
+        return Msg.add(new Model({
+          id: { fromMe: true, remote: chat.id, id: id || sent.id, _serialized: sent.id },
+          from: Conn.wid,
+          to: chat.id,
+          body: props.body,
+          type: 'chat',
+          t: Math.floor(Date.parse(sent.at) / 1000),
+          isNewMsg: true,
+          ack: 1,
+        }));
+      })();
+      sending.then(() => log('→ ' + chat.id._serialized + ': ' + props.body, true), () => {});
+      return [sending, sending.then(() => 'OK')];
     },
   };
 
@@ -207,6 +222,7 @@
     WAWebConnModel: { Conn },
     WAWebCollections: { Msg, Chat },
     WAWebSendMsgChatAction: SendMsgChatAction,
+    WAWebMsgKey: MsgKey,
   };
   window.require = (name) => {
     if (!(name in modules)) throw new Error('Cannot find module ' + name);
