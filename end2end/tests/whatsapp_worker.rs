@@ -38,6 +38,15 @@ async fn simulator(app: &TestApp, path: &str, body: Value) -> Value {
     response.json().await.unwrap_or(Value::Null)
 }
 
+/// The inbound row of a WhatsApp message id, if it was written.
+async fn inbound(app: &TestApp, external_id: &str) -> Option<inbound_messages::Model> {
+    inbound_messages::Entity::find()
+        .filter(inbound_messages::Column::ExternalId.eq(external_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+}
+
 async fn session_state(app: &TestApp, token: &str) -> Value {
     let (status, body) = app.get_json("/api/whatsapp", token).await;
     assert_eq!(status, 200, "{body}");
@@ -164,11 +173,7 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
     )
     .await;
     wait_for("the message after the unlinked one", async || {
-        inbound_messages::Entity::find()
-            .filter(inbound_messages::Column::ExternalId.eq("marker"))
-            .one(&app.db)
-            .await
-            .unwrap()
+        inbound(&app, "marker").await
     })
     .await;
     let (status, body) = app
@@ -181,23 +186,14 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
         .await;
     assert_eq!(status, 201, "{body}");
     simulator(&app, "api/messages", in_group("g-linked", "2 margherita")).await;
-    let linked = wait_for("the linked group's message", async || {
-        inbound_messages::Entity::find()
-            .filter(inbound_messages::Column::ExternalId.eq("g-linked"))
-            .one(&app.db)
-            .await
-            .unwrap()
-    })
-    .await;
+    let linked = wait_for("the linked group's message", async || inbound(&app, "g-linked").await).await;
     assert_eq!(linked.chat_id, group);
     assert_eq!(linked.author, "15551234567@c.us");
     assert!(linked.group_id.is_some());
-    let unlinked = inbound_messages::Entity::find()
-        .filter(inbound_messages::Column::ExternalId.eq("g-unlinked"))
-        .one(&app.db)
-        .await
-        .unwrap();
-    assert!(unlinked.is_none(), "a group nobody linked is not read");
+    assert!(
+        inbound(&app, "g-unlinked").await.is_none(),
+        "a group nobody linked is not read"
+    );
 
     let reply = outbound_messages::ActiveModel {
         business_id: Set(first.business_id),
@@ -313,11 +309,7 @@ async fn the_worker_recovers_drops_crashes_restarts_and_logouts() {
     )
     .await;
     wait_for("the message sent while disconnected", async || {
-        inbound_messages::Entity::find()
-            .filter(inbound_messages::Column::ExternalId.eq("away-1"))
-            .one(&app.db)
-            .await
-            .unwrap()
+        inbound(&app, "away-1").await
     })
     .await;
     assert_eq!(session_state(&app, &owner).await["state"], "connected");
