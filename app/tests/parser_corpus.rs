@@ -78,27 +78,14 @@ impl Key {
         }
     }
 
+    /// Parsed items read through their JSON, the parser's stable output, as the labels are.
     fn of_parsed(order: &ParsedOrder) -> Vec<Self> {
         order
             .items
             .iter()
             .map(|item| {
-                let mut modifiers: Vec<(String, String)> = item
-                    .modifiers
-                    .iter()
-                    .map(|m| {
-                        let action = serde_json::to_value(m.action).unwrap();
-                        (m.name.clone(), action.as_str().unwrap().to_string())
-                    })
-                    .collect();
-                modifiers.sort();
-                Self {
-                    product: item.product.clone(),
-                    quantity: item.quantity,
-                    unit: item.unit.clone(),
-                    variant: item.variant.clone(),
-                    modifiers,
-                }
+                let json = serde_json::to_value(item).expect("an item serialises");
+                Self::of_expected(&serde_json::from_value(json).expect("an item reads as a label"))
             })
             .collect()
     }

@@ -5,6 +5,7 @@
 
 use std::{path::PathBuf, time::Duration};
 
+use novi_tests::post_json;
 use serde_json::{Value, json};
 use server::whatsapp::{
     simulator::{Simulator, serve_with},
@@ -41,14 +42,7 @@ fn state_is(state: &'static str) -> impl Fn(&TransportEvent) -> bool {
 }
 
 async fn post(base: &str, path: &str, body: Value) -> Value {
-    let response = reqwest::Client::new()
-        .post(format!("{base}{path}"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{path}: {}", response.status());
-    response.json().await.unwrap_or(Value::Null)
+    post_json(&format!("{base}{path}"), body).await
 }
 
 async fn sent(base: &str) -> Vec<Value> {

@@ -10,7 +10,7 @@ use entity::{
     enums::{OutboundStatus, Transport},
     inbound_messages, outbound_messages,
 };
-use novi_tests::{DEMO_PASSWORD, Engine, Options, SseStream, TestApp, spawn_app_with};
+use novi_tests::{DEMO_PASSWORD, Engine, Options, SseStream, TestApp, free_port, post_json, spawn_app_with};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
@@ -28,14 +28,7 @@ async fn wait_for<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T
 }
 
 async fn simulator(app: &TestApp, path: &str, body: Value) -> Value {
-    let response = reqwest::Client::new()
-        .post(app.url(&format!("/dev/whatsapp/{path}")))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{path}: {}", response.status());
-    response.json().await.unwrap_or(Value::Null)
+    post_json(&app.url(&format!("/dev/whatsapp/{path}")), body).await
 }
 
 /// The inbound row of a WhatsApp message id, if it was written.
@@ -47,10 +40,18 @@ async fn inbound(app: &TestApp, external_id: &str) -> Option<inbound_messages::M
         .unwrap()
 }
 
-async fn session_state(app: &TestApp, token: &str) -> Value {
-    let (status, body) = app.get_json("/api/whatsapp", token).await;
-    assert_eq!(status, 200, "{body}");
-    body
+async fn state_becomes(app: &TestApp, token: &str, wanted: &str) -> Value {
+    app.whatsapp_state_becomes(token, wanted, Duration::from_secs(30)).await
+}
+
+/// Waits for the worker's QR, scans it with the business's phone, and waits for the link.
+async fn link(app: &TestApp, token: &str) {
+    let qr = state_becomes(app, token, "qr").await["qr"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    simulator(app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
+    state_becomes(app, token, "connected").await;
 }
 
 #[tokio::test]
@@ -70,11 +71,10 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
     let other = app.register_owner("owner@another.example", "Another Shop").await;
     let mut elsewhere = SseStream::open(&app.url("/api/events"), Some(&other)).await;
 
-    let qr = wait_for("a QR from the worker", async || {
-        let view = session_state(&app, &owner).await;
-        (view["state"] == "qr").then(|| view["qr"].as_str().unwrap().to_string())
-    })
-    .await;
+    let qr = state_becomes(&app, &owner, "qr").await["qr"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let svg = reqwest::Client::new()
         .get(app.url("/api/whatsapp/qr.svg"))
         .bearer_auth(&owner)
@@ -85,11 +85,7 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
     assert!(svg.text().await.unwrap().contains("<svg"));
 
     simulator(&app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
-    let view = wait_for("connected", async || {
-        let view = session_state(&app, &owner).await;
-        (view["state"] == "connected").then_some(view)
-    })
-    .await;
+    let view = state_becomes(&app, &owner, "connected").await;
     assert_eq!(view["phone"], BUSINESS_PHONE);
     assert!(view["qr"].is_null());
 
@@ -261,30 +257,11 @@ fn kill_chromium_on(profile: &std::path::Path) -> usize {
     killed
 }
 
-async fn state_becomes(app: &TestApp, token: &str, wanted: &str) -> Value {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let view = session_state(app, token).await;
-        if view["state"] == wanted {
-            return view;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {wanted}; the state is {view}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 #[tokio::test]
 async fn the_worker_recovers_drops_crashes_restarts_and_logouts() {
     let sessions = std::env::temp_dir().join(format!("novi-wa-recovery-{}", std::process::id()));
     // The same port after the restart: WhatsApp Web's storage belongs to its origin.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let options = || Options {
         whatsapp_simulator: Some(sessions.clone()),
         port: Some(port),
@@ -293,12 +270,7 @@ async fn the_worker_recovers_drops_crashes_restarts_and_logouts() {
     let app = spawn_app_with(Engine::Sqlite, options()).await;
     app.seed_demo(1).await;
     let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
-    let qr = state_becomes(&app, &owner, "qr").await["qr"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    simulator(&app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
-    state_becomes(&app, &owner, "connected").await;
+    link(&app, &owner).await;
 
     // A dropped connection comes back by itself, and what was sent meanwhile arrives.
     simulator(&app, "api/disconnect", json!({"phone": BUSINESS_PHONE})).await;
@@ -312,7 +284,7 @@ async fn the_worker_recovers_drops_crashes_restarts_and_logouts() {
         inbound(&app, "away-1").await
     })
     .await;
-    assert_eq!(session_state(&app, &owner).await["state"], "connected");
+    assert_eq!(app.whatsapp(&owner).await["state"], "connected");
 
     // A killed browser is restarted on the same profile and reconnects without a QR.
     let profile = sessions.join("business-1");
@@ -321,7 +293,7 @@ async fn the_worker_recovers_drops_crashes_restarts_and_logouts() {
     tokio::time::sleep(Duration::from_secs(6)).await;
     assert!(kill_chromium_on(&profile) > 0, "Chromium runs on {}", profile.display());
     wait_for("a restart", async || {
-        (session_state(&app, &owner).await["state"] != "connected").then_some(())
+        (app.whatsapp(&owner).await["state"] != "connected").then_some(())
     })
     .await;
     state_becomes(&app, &owner, "connected").await;
@@ -350,9 +322,7 @@ async fn the_worker_recovers_drops_crashes_restarts_and_logouts() {
     state_becomes(&app, &owner, "qr").await;
 
     // The phone unlinking it does the same.
-    let qr = session_state(&app, &owner).await["qr"].as_str().unwrap().to_string();
-    simulator(&app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
-    state_becomes(&app, &owner, "connected").await;
+    link(&app, &owner).await;
     simulator(&app, "api/logout", json!({"phone": BUSINESS_PHONE})).await;
     state_becomes(&app, &owner, "qr").await;
 
@@ -363,11 +333,7 @@ async fn the_worker_recovers_drops_crashes_restarts_and_logouts() {
 #[tokio::test]
 async fn with_a_session_key_the_profile_is_sealed_at_rest_and_still_linked_after_a_restart() {
     let sessions = std::env::temp_dir().join(format!("novi-wa-sealed-{}", std::process::id()));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let options = || Options {
         whatsapp_simulator: Some(sessions.clone()),
         port: Some(port),
@@ -377,12 +343,7 @@ async fn with_a_session_key_the_profile_is_sealed_at_rest_and_still_linked_after
     let app = spawn_app_with(Engine::Sqlite, options()).await;
     app.seed_demo(1).await;
     let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
-    let qr = state_becomes(&app, &owner, "qr").await["qr"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    simulator(&app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
-    state_becomes(&app, &owner, "connected").await;
+    link(&app, &owner).await;
     app.stop().await;
 
     let profile = sessions.join("business-1");

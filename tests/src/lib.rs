@@ -320,6 +320,35 @@ impl TestApp {
         (status, response.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    /// `GET /api/whatsapp` as this token sees it.
+    pub async fn whatsapp(&self, token: &str) -> serde_json::Value {
+        let (status, view) = self.get_json("/api/whatsapp", token).await;
+        assert_eq!(status, 200, "{view}");
+        view
+    }
+
+    /// Waits until the WhatsApp connection is in state `wanted`, failing the test after
+    /// `within`; answers the view it then shows.
+    pub async fn whatsapp_state_becomes(
+        &self,
+        token: &str,
+        wanted: &str,
+        within: std::time::Duration,
+    ) -> serde_json::Value {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let view = self.whatsapp(token).await;
+            if view["state"] == wanted {
+                return view;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for {wanted}; the state is {view}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+
     /// GET with a bearer token, answering the status and the JSON body.
     pub async fn get_json(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
         let response = self
@@ -415,4 +444,25 @@ impl SseStream {
             }
         }
     }
+}
+
+/// A port free right now, for a server that must come back on the same one (a browser's storage
+/// belongs to its origin).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// POSTs JSON that must succeed, answering the JSON body (`null` when there is none).
+pub async fn post_json(url: &str, body: serde_json::Value) -> serde_json::Value {
+    let response = reqwest::Client::new()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert!(response.status().is_success(), "{url}: {}", response.status());
+    response.json().await.unwrap_or(serde_json::Value::Null)
 }

@@ -5,25 +5,9 @@
 use std::time::Duration;
 
 use entity::audit_events;
-use novi_tests::{DEMO_PASSWORD, Engine, Options, TestApp, spawn_app_with};
+use novi_tests::{DEMO_PASSWORD, Engine, Options, spawn_app_with};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::{Value, json};
-
-async fn state_becomes(app: &TestApp, token: &str, wanted: &str, within: Duration) -> Value {
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        let (status, view) = app.get_json("/api/whatsapp", token).await;
-        assert_eq!(status, 200, "{view}");
-        if view["state"] == wanted {
-            return view;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {wanted}; the state is {view}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn a_worker_without_a_browser_fails_into_manual_mode_and_can_be_started_again() {
@@ -40,7 +24,8 @@ async fn a_worker_without_a_browser_fails_into_manual_mode_and_can_be_started_ag
     app.seed_demo(1).await;
     let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
 
-    state_becomes(&app, &owner, "failed", Duration::from_secs(60)).await;
+    app.whatsapp_state_becomes(&owner, "failed", Duration::from_secs(60))
+        .await;
     let notes = audit_events::Entity::find()
         .filter(audit_events::Column::Action.eq("whatsapp_failed"))
         .all(&app.db)
@@ -60,7 +45,7 @@ async fn a_worker_without_a_browser_fails_into_manual_mode_and_can_be_started_ag
     assert_eq!(status, 202, "{body}");
     // Started again: it tries (starting, reconnecting…) instead of staying failed.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while app.get_json("/api/whatsapp", &owner).await.1["state"] == "failed" {
+    while app.whatsapp(&owner).await["state"] == "failed" {
         assert!(
             tokio::time::Instant::now() < deadline,
             "connect did not start the worker again"
@@ -87,8 +72,7 @@ async fn a_worker_without_a_browser_fails_into_manual_mode_and_can_be_started_ag
     assert_eq!(status, 200, "{body}");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let (_, view) = app.get_json("/api/whatsapp", &other).await;
-        if view["state"] != "disconnected" {
+        if app.whatsapp(&other).await["state"] != "disconnected" {
             break;
         }
         assert!(

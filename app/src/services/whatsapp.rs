@@ -9,7 +9,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
-    sea_query::Expr,
+    UpdateMany, sea_query::Expr,
 };
 use serde::Serialize;
 
@@ -210,12 +210,9 @@ pub async fn record_edit(
     external_id: &str,
     body: &str,
 ) -> Result<bool, ServiceError> {
-    let updated = inbound_messages::Entity::update_many()
+    let updated = update_inbound(business_id, transport, external_id)
         .col_expr(inbound_messages::Column::Body, Expr::value(body))
         .col_expr(inbound_messages::Column::EditedAt, Expr::value(Utc::now()))
-        .filter(inbound_messages::Column::BusinessId.eq(business_id))
-        .filter(inbound_messages::Column::Transport.eq(transport))
-        .filter(inbound_messages::Column::ExternalId.eq(external_id))
         .exec(db)
         .await?;
     Ok(updated.rows_affected > 0)
@@ -228,14 +225,19 @@ pub async fn record_revoke(
     transport: Transport,
     external_id: &str,
 ) -> Result<bool, ServiceError> {
-    let updated = inbound_messages::Entity::update_many()
+    let updated = update_inbound(business_id, transport, external_id)
         .col_expr(inbound_messages::Column::RevokedAt, Expr::value(Utc::now()))
-        .filter(inbound_messages::Column::BusinessId.eq(business_id))
-        .filter(inbound_messages::Column::Transport.eq(transport))
-        .filter(inbound_messages::Column::ExternalId.eq(external_id))
         .exec(db)
         .await?;
     Ok(updated.rows_affected > 0)
+}
+
+/// An update of the inbound message with this WhatsApp id.
+fn update_inbound(business_id: i64, transport: Transport, external_id: &str) -> UpdateMany<inbound_messages::Entity> {
+    inbound_messages::Entity::update_many()
+        .filter(inbound_messages::Column::BusinessId.eq(business_id))
+        .filter(inbound_messages::Column::Transport.eq(transport))
+        .filter(inbound_messages::Column::ExternalId.eq(external_id))
 }
 
 /// The id a reply goes out with, chosen before the first attempt and kept for every retry so
