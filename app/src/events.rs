@@ -1,13 +1,18 @@
 //! Live events for the dashboard (`GET /api/events`): what changed, for which business. Within
 //! one process they travel on a broadcast channel; a slow listener misses events rather than
-//! holding up the ones who publish them.
+//! holding up the ones who publish them. When several instances share PostgreSQL, published
+//! events go out through a relay (LISTEN/NOTIFY, in the server) and come back to every
+//! instance, this one included, which then delivers them to its listeners.
 
 use serde::Serialize;
 use serde_json::Value;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 
 /// How many events a listener may fall behind before it starts missing some.
 const BACKLOG: usize = 1_024;
+
+/// Every kind of event, so one that crossed between instances gets its name back.
+pub const KINDS: &[&str] = &["order.created", "order.updated", "whatsapp.state", "whatsapp.qr"];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
@@ -21,6 +26,7 @@ pub struct Event {
 pub struct EventHub {
     sender: broadcast::Sender<Event>,
     closing: watch::Sender<bool>,
+    relay: Option<mpsc::UnboundedSender<Event>>,
 }
 
 impl Default for EventHub {
@@ -28,12 +34,37 @@ impl Default for EventHub {
         Self {
             sender: broadcast::channel(BACKLOG).0,
             closing: watch::channel(false).0,
+            relay: None,
         }
     }
 }
 
 impl EventHub {
+    /// A hub whose published events go to the returned relay, which hands each back to
+    /// `deliver` on every instance.
+    pub fn relayed() -> (Self, mpsc::UnboundedReceiver<Event>) {
+        let (relay, outgoing) = mpsc::unbounded_channel();
+        let hub = Self {
+            relay: Some(relay),
+            ..Self::default()
+        };
+        (hub, outgoing)
+    }
+
     pub fn publish(&self, event: Event) {
+        match &self.relay {
+            Some(relay) => {
+                if let Err(unsent) = relay.send(event) {
+                    // The relay is gone (shutting down): this instance's own listeners still hear.
+                    self.deliver(unsent.0);
+                }
+            }
+            None => self.deliver(event),
+        }
+    }
+
+    /// Hands an event to this instance's listeners.
+    pub fn deliver(&self, event: Event) {
         // No listener is not an error: nobody has the dashboard open.
         let _ = self.sender.send(event);
     }

@@ -22,6 +22,24 @@ pub fn from_decimal(amount: f64, currency: &str) -> Option<i64> {
     (scaled.is_finite() && scaled.abs() < 9.0e15).then_some(scaled as i64)
 }
 
+/// An amount as a customer reads it: `$31.98`, `R$ 12.00`, or `31.98 CHF` for a currency
+/// without a well-known symbol.
+pub fn display(minor: i64, currency: &str) -> String {
+    let digits = minor_digits(currency) as usize;
+    let amount = format!("{:.*}", digits, to_decimal(minor, currency));
+    match currency {
+        "USD" | "CAD" | "AUD" | "NZD" | "SGD" | "HKD" | "MXN" => format!("${amount}"),
+        "EUR" => format!("€{amount}"),
+        "GBP" => format!("£{amount}"),
+        "BRL" => format!("R$ {amount}"),
+        "INR" => format!("₹{amount}"),
+        "IDR" => format!("Rp {amount}"),
+        "NGN" => format!("₦{amount}"),
+        "JPY" => format!("¥{amount}"),
+        _ => format!("{amount} {currency}"),
+    }
+}
+
 /// True for three upper-case ASCII letters, the shape of an ISO 4217 code.
 pub fn is_currency_code(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
@@ -40,6 +58,14 @@ mod tests {
         assert_eq!(from_decimal(1.2345, "KWD"), Some(1235));
         assert_eq!(from_decimal(f64::NAN, "USD"), None);
         assert_eq!(from_decimal(1e300, "USD"), None);
+    }
+
+    #[test]
+    fn displays_amounts_the_way_customers_read_them() {
+        assert_eq!(display(3198, "USD"), "$31.98");
+        assert_eq!(display(1200, "BRL"), "R$ 12.00");
+        assert_eq!(display(2500, "JPY"), "¥2500");
+        assert_eq!(display(1050, "CHF"), "10.50 CHF");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
-use crate::{api::AppError, events::EventHub, services::auth::TokenKeys};
+use crate::{api::AppError, outlets::Outlets, services::auth::TokenKeys};
 
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -15,8 +15,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The largest upload accepted (`MAX_FILE_SIZE`).
     pub max_upload_bytes: usize,
-    /// Live events for `GET /api/events`.
-    pub events: EventHub,
+    /// Live events for `GET /api/events`, and the public address replies link to.
+    pub outlets: Outlets,
 }
 
 impl FromRef<AppState> for LeptosOptions {

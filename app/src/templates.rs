@@ -31,9 +31,43 @@ pub fn unknown_placeholders(text: &str) -> Result<Vec<String>, String> {
     Ok(unknown)
 }
 
+/// Fills each `{placeholder}` with its value. Templates are checked when saved, so a name
+/// without a value (a driver before one is assigned) becomes empty rather than an error.
+pub fn render<'a>(text: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        out.push_str(value(after[..close].trim()).unwrap_or_default());
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fills_placeholders_and_leaves_the_rest() {
+        let value = |name: &str| match name {
+            "customer_name" => Some("Ana"),
+            "total" => Some("$12.50"),
+            _ => None,
+        };
+        assert_eq!(
+            render("Hi {customer_name}, total { total }{driver_name}.", value),
+            "Hi Ana, total $12.50."
+        );
+        assert_eq!(render("no braces", value), "no braces");
+        assert_eq!(render("open {customer_name", value), "open {customer_name");
+    }
 
     #[test]
     fn finds_unknown_placeholders() {

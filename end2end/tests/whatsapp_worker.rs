@@ -1,17 +1,13 @@
 //! `novi serve` with `NOVI_WHATSAPP=simulator`: the worker opens the simulator's WhatsApp Web
 //! in Chromium, shows its QR through the API, links when the phone scans it, writes each
-//! inbound message once however often WhatsApp delivers it, and drains the outbox with one
-//! message per row.
+//! inbound message once however often WhatsApp delivers it, and sends each reply the pipeline
+//! queues once.
 
 use std::time::Duration;
 
-use chrono::Utc;
-use entity::{
-    enums::{OutboundStatus, Transport},
-    inbound_messages, outbound_messages,
-};
+use entity::{enums::OutboundStatus, inbound_messages, outbound_messages};
 use novi_tests::{DEMO_PASSWORD, Engine, Options, SseStream, TestApp, free_port, post_json, spawn_app_with};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 const BUSINESS_PHONE: &str = "+15550000000";
@@ -191,46 +187,34 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
         "a group nobody linked is not read"
     );
 
-    let reply = outbound_messages::ActiveModel {
-        business_id: Set(first.business_id),
-        order_id: Set(None),
-        transport: Set(Transport::Web),
-        chat_id: Set(first.chat_id.clone()),
-        body: Set("Got it, Maria! Your order is being confirmed.".into()),
-        template: Set(None),
-        quoted_external_id: Set(Some("wa-1".into())),
-        idempotency_key: Set("test-reply-1".into()),
-        status: Set(OutboundStatus::Pending),
-        attempts: Set(0),
-        next_attempt_at: Set(Utc::now()),
-        external_id: Set(None),
-        last_error: Set(None),
-        created_at: Set(Utc::now()),
-        sent_at: Set(None),
-        delivered_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let sent = wait_for("the reply delivered", async || {
-        let row = outbound_messages::Entity::find_by_id(reply.id)
-            .one(&app.db)
+    // The pipeline answers each order once, in its chat; in a group the reply quotes the order.
+    let chats = [first.chat_id.clone(), group.clone()];
+    let replies = wait_for("every reply delivered", async || {
+        let rows = outbound_messages::Entity::find()
+            .filter(outbound_messages::Column::ChatId.is_in(chats.clone()))
+            .all(&app.db)
             .await
-            .unwrap()?;
-        (row.status == OutboundStatus::Delivered).then_some(row)
+            .unwrap();
+        (rows.len() == 3 && rows.iter().all(|row| row.status == OutboundStatus::Delivered)).then_some(rows)
     })
     .await;
-    assert_eq!(sent.attempts, 1);
+    assert!(replies.iter().all(|row| row.attempts == 1), "{replies:?}");
     let phone_saw: Vec<Value> = reqwest::get(app.url("/dev/whatsapp/api/sent?from=%2B15550000000"))
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(phone_saw.len(), 1);
-    assert_eq!(phone_saw[0]["quoted_id"], "wa-1");
-    assert_eq!(Some(phone_saw[0]["id"].as_str().unwrap()), sent.external_id.as_deref());
+    let mut saw: Vec<&str> = phone_saw.iter().map(|sent| sent["id"].as_str().unwrap()).collect();
+    let mut queued: Vec<&str> = replies.iter().map(|row| row.external_id.as_deref().unwrap()).collect();
+    saw.sort_unstable();
+    queued.sort_unstable();
+    assert_eq!(saw, queued, "each reply reached WhatsApp once");
+    let in_group = phone_saw
+        .iter()
+        .find(|sent| sent["to"] == group.as_str())
+        .expect("the group's reply");
+    assert_eq!(in_group["quoted_id"], "g-linked");
 
     app.stop().await;
     let _ = std::fs::remove_dir_all(sessions);

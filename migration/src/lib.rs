@@ -9,6 +9,7 @@ mod m20261125_000003_messaging;
 mod m20261125_000004_orders;
 mod m20261125_000005_fulfilment;
 mod m20261125_000006_audit;
+mod m20261126_000007_pipeline;
 mod support;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_orders::Migration),
             Box::new(m20261125_000005_fulfilment::Migration),
             Box::new(m20261125_000006_audit::Migration),
+            Box::new(m20261126_000007_pipeline::Migration),
         ]
     }
 }

@@ -141,4 +141,5 @@ pub enum InboundMessages {
     EditedAt,
     RevokedAt,
     CreatedAt,
+    ProcessAfter,
 }

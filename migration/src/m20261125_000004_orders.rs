@@ -189,6 +189,8 @@ pub enum Orders {
     ResponseTimes,
     CreatedAt,
     UpdatedAt,
+    TrackingToken,
+    Attention,
 }
 
 #[derive(DeriveIden, Clone)]

@@ -1,10 +1,12 @@
 //! The `novi` server: configuration, the HTTP router, the command line, and demo data.
 
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod db;
 pub mod http;
 pub mod parse;
+pub mod pipeline;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -1,23 +1,25 @@
 //! Building and running the whole server: database, migrations, router, listener.
 
-use std::{future::Future, io, net::SocketAddr, time::Duration};
+use std::{future::Future, io, net::SocketAddr, sync::Arc, time::Duration};
 
 use app::{
-    events::EventHub,
-    services::{auth::TokenKeys, whatsapp::Request},
+    events::{Event, EventHub},
+    outlets::Outlets,
+    services::{auth::TokenKeys, pipeline::Pipeline, whatsapp::Request},
     state::AppState,
 };
 use axum::Extension;
 use leptos::config::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
 use rand::{Rng, distr::Alphanumeric};
-use sea_orm::DbErr;
+use sea_orm::{DbBackend, DbErr};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use crate::{
+    cluster::{self, Leases},
     config::{Config, WhatsappMode},
-    db, http, telemetry,
+    db, http, pipeline, telemetry,
     whatsapp::{self, Control, sealed::SealKey, simulator::Simulator, worker::WorkerSettings},
 };
 
@@ -42,6 +44,9 @@ pub struct Application {
     whatsapp: Option<(WorkerSettings, mpsc::UnboundedReceiver<(i64, Request)>)>,
     /// The simulator mounted under `/dev/whatsapp/`, in simulator mode.
     simulator: Option<Simulator>,
+    /// Events on their way to the other instances, on PostgreSQL.
+    relay: Option<mpsc::UnboundedReceiver<Event>>,
+    leases: Leases,
 }
 
 impl Application {
@@ -65,13 +70,22 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(local_addr)
             .build();
+        // On PostgreSQL other instances may share the database: events go round through it.
+        let (events, relay) = match db.get_database_backend() {
+            DbBackend::Postgres => {
+                let (events, relay) = EventHub::relayed();
+                (events, Some(relay))
+            }
+            _ => (EventHub::default(), None),
+        };
+        let leases = Leases::for_database(&db, &config.database_url);
         let state = AppState {
             db,
             leptos_options,
             tokens: TokenKeys::new(jwt_secret(config)?.as_bytes()),
             secure_cookies: config.public_url.starts_with("https://"),
             max_upload_bytes: config.max_file_size,
-            events: EventHub::default(),
+            outlets: Outlets::new(events, &config.public_url),
         };
         let mut router = http::router(state.clone());
         let mut mounted_simulator = None;
@@ -109,6 +123,8 @@ impl Application {
             state,
             whatsapp,
             simulator: mounted_simulator,
+            relay,
+            leases,
         })
     }
 
@@ -124,19 +140,36 @@ impl Application {
     /// workers close their browsers.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let arrived = Arc::new(Notify::new());
+        let ingest = pipeline::spawn(
+            Pipeline::new(self.state.db.clone(), self.state.outlets.clone()),
+            arrived.clone(),
+            stopped.clone(),
+        );
+        let relay = self.relay.map(|outgoing| {
+            cluster::relay_events(
+                self.state.db.clone(),
+                self.state.outlets.events.clone(),
+                outgoing,
+                stopped.clone(),
+            )
+        });
+        let leases = self.leases;
         let workers = self.whatsapp.map(|(settings, requests)| {
             whatsapp::supervise(
                 self.state.db.clone(),
-                self.state.events.clone(),
+                self.state.outlets.events.clone(),
                 settings,
+                leases,
                 requests,
+                arrived,
                 stopped,
             )
         });
         // The workers and the event streams stop with the signal, not after the drain: the
         // browsers hold streams open to the simulator mounted here, and dashboards to
         // `/api/events`.
-        let events = self.state.events.clone();
+        let events = self.state.outlets.events.clone();
         let simulator = self.simulator.clone();
         let shutdown = async move {
             shutdown.await;
@@ -154,6 +187,10 @@ impl Application {
         .await?;
         if let Some(workers) = workers {
             let _ = workers.await;
+        }
+        let _ = ingest.await;
+        if let Some(relay) = relay {
+            let _ = relay.await;
         }
         self.state.db.close().await.map_err(io::Error::other)
     }

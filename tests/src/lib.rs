@@ -466,3 +466,20 @@ pub async fn post_json(url: &str, body: serde_json::Value) -> serde_json::Value 
     assert!(response.status().is_success(), "{url}: {}", response.status());
     response.json().await.unwrap_or(serde_json::Value::Null)
 }
+
+/// Asks `check` every 50 ms until it answers `Some`, failing the test with `what` after
+/// `within`.
+pub async fn eventually<T, F, Fut>(within: std::time::Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

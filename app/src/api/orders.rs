@@ -27,19 +27,19 @@ pub async fn create_order(order: NewOrder) -> Result<OrderDto, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
     let ip = crate::api::session::client_ip().await;
     let source = entity::enums::OrderSource::Manual;
-    Ok(crate::services::orders::create(&state.db, &caller, order, source, ip).await?)
+    Ok(crate::services::orders::create(&state.db, &state.outlets, &caller, order, source, ip).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "orders/update", input = Json)]
 pub async fn update_order(id: i64, changes: OrderChanges) -> Result<OrderDto, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
     let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::orders::update(&state.db, &caller, id, changes, ip).await?)
+    Ok(crate::services::orders::update(&state.db, &state.outlets, &caller, id, changes, ip).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "orders/status", input = Json)]
 pub async fn change_order_status(id: i64, status: OrderStatus) -> Result<OrderDto, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
     let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::orders::change_status(&state.db, &caller, id, status, ip).await?)
+    Ok(crate::services::orders::change_status(&state.db, &state.outlets, &caller, id, status, ip).await?)
 }

@@ -202,6 +202,16 @@ pub async fn record_inbound(
     }
 }
 
+/// When the business's latest recorded message was sent, in seconds since the epoch.
+pub async fn last_inbound_at(db: &DatabaseConnection, business_id: i64) -> Result<Option<i64>, ServiceError> {
+    let last = inbound_messages::Entity::find()
+        .filter(inbound_messages::Column::BusinessId.eq(business_id))
+        .order_by_desc(inbound_messages::Column::Id)
+        .one(db)
+        .await?;
+    Ok(last.map(|message| message.sent_at.timestamp()))
+}
+
 /// An edit of a message already received: the new text and when.
 pub async fn record_edit(
     db: &DatabaseConnection,
@@ -232,9 +242,16 @@ pub async fn record_revoke(
     Ok(updated.rows_affected > 0)
 }
 
-/// An update of the inbound message with this WhatsApp id.
+/// An update of the inbound message with this WhatsApp id, which the pipeline then handles
+/// again to bring its order in step.
 fn update_inbound(business_id: i64, transport: Transport, external_id: &str) -> UpdateMany<inbound_messages::Entity> {
     inbound_messages::Entity::update_many()
+        .col_expr(inbound_messages::Column::Status, Expr::value(InboundStatus::Received))
+        .col_expr(inbound_messages::Column::Attempts, Expr::value(0))
+        .col_expr(
+            inbound_messages::Column::ProcessAfter,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(inbound_messages::Column::BusinessId.eq(business_id))
         .filter(inbound_messages::Column::Transport.eq(transport))
         .filter(inbound_messages::Column::ExternalId.eq(external_id))

@@ -26,6 +26,8 @@ pub struct Model {
     pub edited_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Handled again no earlier than this, after a failed attempt.
+    pub process_after: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

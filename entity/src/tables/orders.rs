@@ -31,6 +31,12 @@ pub struct Model {
     pub response_times: Json,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Opens the customer's tracking page (`/t/{token}`) without a login.
+    #[sea_orm(unique)]
+    pub tracking_token: Option<String>,
+    /// What staff should look at: the customer changed or deleted their message after
+    /// confirmation, or asked for something the pipeline could not apply.
+    pub attention: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,8 +30,8 @@ pub async fn stream(
     Authenticated(caller): Authenticated,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     caller.require(Permission::ViewBusiness)?;
-    let receiver = state.events.subscribe();
-    let hub = state.events.clone();
+    let receiver = state.outlets.events.subscribe();
+    let hub = state.outlets.events.clone();
     let events = futures::stream::unfold((receiver, caller, hub), |(mut receiver, caller, hub)| async move {
         loop {
             let received = tokio::select! {

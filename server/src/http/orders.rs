@@ -66,7 +66,7 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     ApiJson(order): ApiJson<NewOrder>,
 ) -> Result<(StatusCode, Json<OrderAnswer>), ApiError> {
-    let order = orders::create(&state.db, &caller, order, OrderSource::Api, ip).await?;
+    let order = orders::create(&state.db, &state.outlets, &caller, order, OrderSource::Api, ip).await?;
     Ok((StatusCode::CREATED, Json(OrderAnswer::new(order))))
 }
 
@@ -85,7 +85,7 @@ pub async fn update(
     ApiJson(changes): ApiJson<OrderChanges>,
 ) -> Result<Json<OrderAnswer>, ApiError> {
     Ok(Json(OrderAnswer::new(
-        orders::update(&state.db, &caller, id, changes, ip).await?,
+        orders::update(&state.db, &state.outlets, &caller, id, changes, ip).await?,
     )))
 }
 
@@ -103,6 +103,6 @@ pub async fn change_status(
     ApiJson(change): ApiJson<StatusChange>,
 ) -> Result<Json<OrderAnswer>, ApiError> {
     Ok(Json(OrderAnswer::new(
-        orders::change_status(&state.db, &caller, id, change.status, ip).await?,
+        orders::change_status(&state.db, &state.outlets, &caller, id, change.status, ip).await?,
     )))
 }

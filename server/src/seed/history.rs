@@ -279,6 +279,7 @@ impl Batch {
                 edited_at: Set(None),
                 revoked_at: Set(None),
                 created_at: Set(created_at),
+                process_after: Set(None),
             });
             id
         });
@@ -361,6 +362,9 @@ impl Batch {
             response_times: Set(Value::Object(response_times)),
             created_at: Set(created_at),
             updated_at: Set(updated_at),
+            // Random, not from the seeded generator: a demo's links must not be guessable either.
+            tracking_token: Set(Some(app::services::orders::tracking_token())),
+            attention: Set(None),
         });
     }
 

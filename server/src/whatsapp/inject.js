@@ -97,6 +97,11 @@
       await result;
       return message.id._serialized;
     };
+    window.__noviCatchUp = (since) => {
+      for (const message of m.Msg.getModelsArray()) {
+        if (!message.id.fromMe && message.type === 'chat' && message.t >= since) emit(serialize(message));
+      }
+    };
     window.__noviReconnect = () => m.Socket.reconnect();
     window.__noviLogout = () => m.Socket.logout();
     emit({ type: 'ready' });

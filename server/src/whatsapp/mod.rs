@@ -8,16 +8,18 @@ pub mod transport;
 pub mod web;
 pub mod worker;
 
-use std::{collections::HashMap, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use app::{events::EventHub, services::whatsapp::Request};
 use sea_orm::DatabaseConnection;
 use tokio::{
-    sync::{mpsc, watch},
+    sync::{Notify, mpsc, watch},
     task::JoinHandle,
 };
 
 use worker::WorkerSettings;
+
+use crate::cluster::Leases;
 
 /// How often the supervisor looks for businesses that turned WhatsApp on or off.
 const SUPERVISE_EVERY: Duration = Duration::from_secs(5);
@@ -52,13 +54,16 @@ struct Running {
 }
 
 /// Runs one worker per active business with WhatsApp enabled — those enabled at start, and
-/// those enabled later — until `stop` turns true, then stops them all and waits for their
-/// browsers to close. A connect request restarts a worker that gave up.
+/// those enabled later — while this instance holds the business's lease (see `cluster`), until
+/// `stop` turns true, then stops them all and waits for their browsers to close. A connect
+/// request restarts a worker that gave up.
 pub fn supervise(
     db: DatabaseConnection,
     events: EventHub,
     settings: WorkerSettings,
+    mut leases: Leases,
     mut requests: mpsc::UnboundedReceiver<(i64, Request)>,
+    arrived: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -68,7 +73,15 @@ pub fn supervise(
             tracing::info!(business, url = %settings.url, "starting the WhatsApp worker");
             let (halt, halted) = watch::channel(false);
             let (sender, receiver) = mpsc::unbounded_channel();
-            let handle = worker::spawn(db.clone(), events.clone(), business, settings.clone(), receiver, halted);
+            let handle = worker::spawn(
+                db.clone(),
+                events.clone(),
+                arrived.clone(),
+                business,
+                settings.clone(),
+                receiver,
+                halted,
+            );
             Running {
                 halt,
                 requests: sender,
@@ -76,18 +89,36 @@ pub fn supervise(
             }
         };
         loop {
+            if !leases.intact().await {
+                tracing::warn!("lost the WhatsApp leases; stopping this instance's workers");
+                for running in workers.values() {
+                    let _ = running.halt.send(true);
+                }
+            }
             match app::services::whatsapp::enabled_businesses(&db).await {
                 Ok(enabled) => {
                     // A worker told to stop stays listed until it has closed its browser and
                     // sealed its profile, so a quick re-enable never shares the folder.
-                    workers.retain(|business, running| {
+                    for (business, running) in &workers {
                         if !enabled.contains(business) {
                             let _ = running.halt.send(true);
                         }
-                        !running.handle.is_finished() || enabled.contains(business) && !*running.halt.borrow()
-                    });
+                    }
+                    let done: Vec<i64> = workers
+                        .iter()
+                        .filter(|(business, running)| {
+                            running.handle.is_finished() && (!enabled.contains(business) || *running.halt.borrow())
+                        })
+                        .map(|(business, _)| *business)
+                        .collect();
+                    for business in done {
+                        workers.remove(&business);
+                        leases.give_back(business).await;
+                    }
                     for business in enabled {
-                        workers.entry(business).or_insert_with(|| start(business));
+                        if !workers.contains_key(&business) && leases.take(business).await {
+                            workers.insert(business, start(business));
+                        }
                     }
                 }
                 Err(error) => tracing::error!(%error, "cannot list the businesses using WhatsApp"),
@@ -106,7 +137,7 @@ pub fn supervise(
                         Some(running) => {
                             let _ = running.requests.send(request);
                         }
-                        None => tracing::warn!(business, "no WhatsApp worker for this business (is WhatsApp enabled in its settings?)"),
+                        None => tracing::warn!(business, "no WhatsApp worker for this business here (is WhatsApp enabled, or does another instance run it?)"),
                     }
                 }
                 () = tokio::time::sleep(SUPERVISE_EVERY) => {}

@@ -79,6 +79,11 @@ pub trait Transport: Send + Sync {
     /// Unlinks this device from the phone; a new QR follows.
     fn logout(&self) -> impl Future<Output = Result<(), TransportError>> + Send;
 
+    /// Reports again the customers' messages since `since` (seconds since the epoch) that
+    /// WhatsApp already holds: those that reached a browser whose Novi died before recording
+    /// them. Recording is idempotent, so repeats cost nothing.
+    fn catch_up(&self, since: i64) -> impl Future<Output = Result<(), TransportError>> + Send;
+
     /// Whether the page still answers (the heartbeat).
     fn alive(&self) -> impl Future<Output = bool> + Send;
 }

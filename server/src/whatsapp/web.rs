@@ -184,6 +184,14 @@ impl Transport for WebTransport {
             .map_err(|error| TransportError::Page(error.to_string()))
     }
 
+    async fn catch_up(&self, since: i64) -> Result<(), TransportError> {
+        self.page
+            .evaluate(format!("window.__noviCatchUp && window.__noviCatchUp({since}), true"))
+            .await
+            .map(|_| ())
+            .map_err(|error| TransportError::Page(error.to_string()))
+    }
+
     async fn alive(&self) -> bool {
         // The page answering is enough: a WhatsApp Web still loading is alive, not hung.
         let probe = self.page.evaluate("true");

@@ -4,7 +4,7 @@
 //! failures to start it gives up (`failed`: the business works in manual mode) and leaves a
 //! note in the audit log for the owner.
 
-use std::{collections::HashMap, path::PathBuf, time::Duration};
+use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Duration};
 
 use app::{
     events::{Event, EventHub},
@@ -18,7 +18,7 @@ use rand::Rng;
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 use tokio::{
-    sync::{mpsc, watch},
+    sync::{Notify, mpsc, watch},
     task::JoinHandle,
     time::Instant,
 };
@@ -28,6 +28,11 @@ use super::{
     transport::{Events, Transport, TransportEvent},
     web::{WebOptions, WebTransport},
 };
+
+/// Seconds before the last recorded message from which a new page reports messages again.
+const CATCH_UP_MARGIN: i64 = 300;
+/// How far back a business's very first connection looks.
+const CATCH_UP_FIRST: i64 = 3_600;
 
 /// How the workers run; the defaults keep a number well inside WhatsApp's tolerance.
 #[derive(Debug, Clone)]
@@ -69,6 +74,7 @@ impl WorkerSettings {
 pub fn spawn(
     db: DatabaseConnection,
     events: EventHub,
+    arrived: Arc<Notify>,
     business_id: i64,
     settings: WorkerSettings,
     requests: mpsc::UnboundedReceiver<Request>,
@@ -78,6 +84,7 @@ pub fn spawn(
         let mut worker = Worker {
             db,
             events,
+            arrived,
             business_id,
             settings,
             requests,
@@ -92,6 +99,8 @@ pub fn spawn(
 struct Worker {
     db: DatabaseConnection,
     events: EventHub,
+    /// Wakes the ingest pipeline when a message is recorded.
+    arrived: Arc<Notify>,
     business_id: i64,
     settings: WorkerSettings,
     requests: mpsc::UnboundedReceiver<Request>,
@@ -180,6 +189,7 @@ impl Worker {
         reseal.tick().await;
         let mut outbox = tokio::time::interval(self.settings.send_interval);
         let mut connected = false;
+        let mut caught_up = false;
         let mut ready = false;
         let mut drops = 0;
         let mut reconnect_at: Option<Instant> = None;
@@ -201,6 +211,10 @@ impl Worker {
                             connected = true;
                             drops = 0;
                             reconnect_at = None;
+                            if !caught_up {
+                                caught_up = true;
+                                self.catch_up(transport).await;
+                            }
                         }
                         Some(Link::Waiting) => connected = false,
                         Some(Link::Dropped) => {
@@ -241,6 +255,22 @@ impl Worker {
         }
     }
 
+    /// Asks a freshly opened page for what arrived since the last message recorded, with a
+    /// margin for clocks that disagree: a Novi that died may have missed some.
+    async fn catch_up(&self, transport: &WebTransport) {
+        let since = match records::last_inbound_at(&self.db, self.business_id).await {
+            Ok(Some(last)) => last - CATCH_UP_MARGIN,
+            Ok(None) => chrono::Utc::now().timestamp() - CATCH_UP_FIRST,
+            Err(error) => {
+                tracing::error!(business = self.business_id, %error, "cannot read the last inbound message");
+                return;
+            }
+        };
+        if let Err(error) = transport.catch_up(since).await {
+            tracing::warn!(business = self.business_id, %error, "cannot catch up on missed messages");
+        }
+    }
+
     /// Records one event; a socket state also says what it means for sending.
     async fn handle(&mut self, event: TransportEvent) -> Option<Link> {
         let business = self.business_id;
@@ -267,11 +297,11 @@ impl Worker {
             TransportEvent::Edit { id, body } => {
                 records::record_edit(&self.db, business, TransportKind::Web, &id, &body)
                     .await
-                    .map(|_| ())
+                    .map(|_| self.arrived.notify_one())
             }
             TransportEvent::Revoke { id } => records::record_revoke(&self.db, business, TransportKind::Web, &id)
                 .await
-                .map(|_| ()),
+                .map(|_| self.arrived.notify_one()),
             TransportEvent::Ack { id, ack } => records::record_ack(&self.db, business, &id, ack).await,
         };
         if let Err(error) = result {
@@ -295,6 +325,7 @@ impl Worker {
             match stored {
                 Ok(stored) => {
                     tracing::debug!(business = self.business_id, ?stored, "inbound message");
+                    self.arrived.notify_one();
                     return Ok(());
                 }
                 Err(error) if attempt < 5 => {

@@ -22,15 +22,18 @@ use crate::{
     dto::{NewOrder, OrderChanges, OrderDto},
     error::{ServiceError, Validator, is_unique_violation},
     money,
+    outlets::Outlets,
     services::{
         access::Permission,
         audit::{self, AuditEntry},
         auth::Caller,
+        replies::{self, Chat, Template},
     },
 };
 
 pub async fn create(
     db: &DatabaseConnection,
+    outlets: &Outlets,
     caller: &Caller,
     order: NewOrder,
     source: OrderSource,
@@ -93,6 +96,8 @@ pub async fn create(
         response_times: Set(json!({ "received": now.to_rfc3339() })),
         created_at: Set(now),
         updated_at: Set(now),
+        tracking_token: Set(Some(tracking_token())),
+        attention: Set(None),
         ..Default::default()
     };
     // Two orders created at the same moment can pick the same number (or the same new customer):
@@ -110,7 +115,23 @@ pub async fn create(
             result => break result?,
         }
     };
+    publish(db, outlets, "order.created", id).await;
     query::get(db, caller, id).await
+}
+
+/// Tells the business's dashboards; a failure to read the order back only costs the event.
+async fn publish(db: &DatabaseConnection, outlets: &Outlets, kind: &'static str, id: i64) {
+    match orders::Entity::find_by_id(id).one(db).await {
+        Ok(Some(order)) => outlets.events.publish(super::event(kind, &order)),
+        Ok(None) => {}
+        Err(error) => tracing::warn!(%error, order = id, "cannot read an order back for its event"),
+    }
+}
+
+/// An unguessable token for the customer's tracking link.
+pub fn tracking_token() -> String {
+    use rand::distr::{Alphanumeric, SampleString};
+    Alphanumeric.sample_string(&mut rand::rng(), 24)
 }
 
 /// A clash with a concurrent writer, which a second try resolves. SQLite reports a refused
@@ -161,6 +182,7 @@ async fn insert_order(
 /// Replaces items, address or notes of an order that has not left the kitchen.
 pub async fn update(
     db: &DatabaseConnection,
+    outlets: &Outlets,
     caller: &Caller,
     id: i64,
     changes: OrderChanges,
@@ -238,12 +260,14 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
+    publish(db, outlets, "order.updated", id).await;
     query::get(db, caller, id).await
 }
 
 /// Moves an order one allowed step (see `OrderStatus::can_become`) and stamps when it happened.
 pub async fn change_status(
     db: &DatabaseConnection,
+    outlets: &Outlets,
     caller: &Caller,
     id: i64,
     next: OrderStatus,
@@ -291,8 +315,53 @@ pub async fn change_status(
         },
     )
     .await?;
+    if let Some(template) = reply_on(next) {
+        let changed = orders::Model { status: next, ..order };
+        tell_customer(&txn, outlets, &changed, template).await?;
+    }
     txn.commit().await?;
+    publish(db, outlets, "order.updated", id).await;
     query::get(db, caller, id).await
+}
+
+/// The reply a status step sends to a customer who ordered over WhatsApp. The delivery update
+/// needs the driver, so the delivery service sends it.
+fn reply_on(status: OrderStatus) -> Option<Template> {
+    match status {
+        OrderStatus::Confirmed => Some(Template::OrderConfirmation),
+        OrderStatus::Delivered => Some(Template::Delivered),
+        _ => None,
+    }
+}
+
+/// Queues `template` for the order's chat, in the transaction of the change it reports.
+async fn tell_customer(
+    txn: &DatabaseTransaction,
+    outlets: &Outlets,
+    order: &orders::Model,
+    template: Template,
+) -> Result<(), ServiceError> {
+    let Some(chat) = Chat::of_order(txn, order).await? else {
+        return Ok(());
+    };
+    let business = businesses::Entity::find_by_id(order.business_id)
+        .one(txn)
+        .await?
+        .ok_or(ServiceError::NotFound("business"))?;
+    let settings = crate::services::businesses::settings(&business);
+    let lines = order_items::Entity::find()
+        .filter(order_items::Column::OrderId.eq(order.id))
+        .all(txn)
+        .await?;
+    let context = replies::Context {
+        business: &business,
+        templates: &settings.templates,
+        outlets,
+        eta_minutes: replies::eta_minutes(txn, business.id).await?,
+    };
+    let body = replies::body(template, &context, order, &lines);
+    replies::queue(txn, order, &chat, template, body, replies::key(order.id, template)).await?;
+    Ok(())
 }
 
 async fn visible_order(txn: &DatabaseTransaction, caller: &Caller, id: i64) -> Result<orders::Model, ServiceError> {
@@ -329,7 +398,7 @@ async fn insert_lines(txn: &DatabaseTransaction, order_id: i64, lines: &[PricedL
     Ok(())
 }
 
-async fn next_order_number(txn: &DatabaseTransaction, business_id: i64) -> Result<i64, ServiceError> {
+pub(crate) async fn next_order_number(txn: &DatabaseTransaction, business_id: i64) -> Result<i64, ServiceError> {
     let max: Option<Option<i64>> = orders::Entity::find()
         .filter(orders::Column::BusinessId.eq(business_id))
         .select_only()
@@ -343,7 +412,7 @@ async fn next_order_number(txn: &DatabaseTransaction, business_id: i64) -> Resul
     Ok(max.flatten().unwrap_or(0) + 1)
 }
 
-async fn upsert_customer(
+pub(crate) async fn upsert_customer(
     txn: &DatabaseTransaction,
     business_id: i64,
     phone: &str,

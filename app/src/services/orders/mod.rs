@@ -5,5 +5,33 @@ mod changes;
 mod pricing;
 mod query;
 
-pub use changes::{change_status, create, update};
+pub use changes::{change_status, create, tracking_token, update};
+pub(crate) use changes::{next_order_number, upsert_customer};
+
+use entity::orders;
+use serde_json::json;
+
+use crate::{events::Event, money};
+
+/// The live event for a change to an order (`order.created`, `order.updated`): what a
+/// dashboard needs to show it in the list. Small, as PostgreSQL's NOTIFY carries at most 8 kB.
+pub fn event(kind: &'static str, order: &orders::Model) -> Event {
+    Event {
+        business_id: order.business_id,
+        kind,
+        data: json!({
+            "id": order.id,
+            "order_number": order.order_number,
+            "status": order.status,
+            "source": order.source,
+            "customer_name": order.customer_name,
+            "total_amount": money::to_decimal(order.total_amount, &order.currency),
+            "currency": order.currency,
+            "confidence": order.confidence,
+            "attention": order.attention.as_ref().map(|note| note.chars().take(500).collect::<String>()),
+            "created_at": order.created_at,
+            "updated_at": order.updated_at,
+        }),
+    }
+}
 pub use query::{DEFAULT_LIMIT, MAX_LIMIT, get, list};

@@ -104,7 +104,8 @@ impl Simulator {
     }
 
     /// A client (the fake WhatsApp Web page) connects its event stream for a session. A linked
-    /// session first hears who it is, then everything that waited for it.
+    /// session first hears who it is, then the recent history, then everything that waited
+    /// for it.
     pub fn connect(&self, token: &str) -> Result<mpsc::UnboundedReceiver<ClientEvent>, WorldError> {
         let (sender, receiver) = mpsc::unbounded_channel();
         let first = self.change(|world| -> Result<Vec<ClientEvent>, WorldError> {
@@ -116,9 +117,23 @@ impl Simulator {
                 pushname: "Novi".into(),
                 phone: phone.clone(),
             }];
-            if let Some(account) = world.accounts.get_mut(&phone) {
-                events.extend(account.pending.drain(..));
+            let pending: Vec<ClientEvent> = world
+                .accounts
+                .get_mut(&phone)
+                .map(|account| account.pending.drain(..).collect())
+                .unwrap_or_default();
+            let waiting: Vec<&str> = pending
+                .iter()
+                .filter_map(|event| match event {
+                    ClientEvent::Message(message) => Some(message.id.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let messages = world.history(&phone, &waiting);
+            if !messages.is_empty() {
+                events.push(ClientEvent::History { messages });
             }
+            events.extend(pending);
             Ok(events)
         })?;
         for event in first {

@@ -23,6 +23,11 @@ pub enum ClientEvent {
         pushname: String,
     },
     Message(Message),
+    /// Recent messages to the account, synced when a linked page opens (as WhatsApp does for a
+    /// linked device); the page does not treat them as new.
+    History {
+        messages: Vec<Message>,
+    },
     Edit {
         id: String,
         body: String,
@@ -112,6 +117,9 @@ pub enum WorldError {
     #[error("{0}")]
     Invalid(&'static str),
 }
+
+/// How many recent messages a page gets when it opens.
+const HISTORY: usize = 1_000;
 
 pub fn random_id(len: usize) -> String {
     rand::rng()
@@ -299,6 +307,22 @@ impl World {
         };
         self.sent.push(sent.clone());
         Ok(sent)
+    }
+
+    /// The last day's messages to an account (at most `HISTORY`), oldest first, without those
+    /// in `left_out`.
+    pub fn history(&self, phone: &str, left_out: &[&str]) -> Vec<Message> {
+        let since = Utc::now() - chrono::Duration::days(1);
+        let mut recent: Vec<Message> = self
+            .messages
+            .iter()
+            .rev()
+            .filter(|m| m.to == phone && m.at >= since && !left_out.contains(&m.id.as_str()))
+            .take(HISTORY)
+            .cloned()
+            .collect();
+        recent.reverse();
+        recent
     }
 
     /// Everything one account sent, oldest first.

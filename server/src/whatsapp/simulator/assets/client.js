@@ -87,6 +87,27 @@
     return session.token;
   }
 
+  // A customer's message; `isNew` is false for history synced when the page opens.
+  function receive(event, isNew) {
+    const chat = event.chat;
+    const group = chat.endsWith('@g.us');
+    const author = event.from.replace('+', '') + '@c.us';
+    Msg.add(new Model({
+      id: { fromMe: false, remote: wid(chat), id: event.id, _serialized: event.id },
+      from: wid(chat),
+      to: Conn.wid,
+      author: group ? wid(author) : undefined,
+      notifyName: event.name || '',
+      body: event.body,
+      type: 'chat',
+      t: Math.floor(Date.parse(event.at) / 1000),
+      isNewMsg: isNew,
+      ack: 1,
+      quotedStanzaID: event.quoted_id || undefined,
+    }));
+    if (isNew) log((event.name || event.from) + ': ' + event.body);
+  }
+
   function handle(event) {
     switch (event.type) {
       case 'qr':
@@ -100,26 +121,12 @@
         Conn.set('ref', null);
         Socket.set('state', STATE.CONNECTED);
         break;
-      case 'message': {
-        const chat = event.chat;
-        const group = chat.endsWith('@g.us');
-        const author = event.from.replace('+', '') + '@c.us';
-        Msg.add(new Model({
-          id: { fromMe: false, remote: wid(chat), id: event.id, _serialized: event.id },
-          from: wid(chat),
-          to: Conn.wid,
-          author: group ? wid(author) : undefined,
-          notifyName: event.name || '',
-          body: event.body,
-          type: 'chat',
-          t: Math.floor(Date.parse(event.at) / 1000),
-          isNewMsg: true,
-          ack: 1,
-          quotedStanzaID: event.quoted_id || undefined,
-        }));
-        log((event.name || event.from) + ': ' + event.body);
+      case 'message':
+        receive(event, true);
         break;
-      }
+      case 'history':
+        event.messages.forEach((message) => receive(message, false));
+        break;
       case 'edit': {
         const message = Msg.get(event.id);
         if (message) message.set('body', event.body);

@@ -1,0 +1,26 @@
+//! Where a change to an order reaches beyond its own rows: the dashboards watching the business
+//! (live events) and the customer (replies carry links to `PUBLIC_URL`).
+
+use std::sync::Arc;
+
+use crate::events::EventHub;
+
+#[derive(Clone, Debug)]
+pub struct Outlets {
+    pub events: EventHub,
+    public_url: Arc<str>,
+}
+
+impl Outlets {
+    pub fn new(events: EventHub, public_url: &str) -> Self {
+        Self {
+            events,
+            public_url: public_url.trim_end_matches('/').into(),
+        }
+    }
+
+    /// The customer's tracking page for an order.
+    pub fn tracking_link(&self, token: &str) -> String {
+        format!("{}/t/{token}", self.public_url)
+    }
+}

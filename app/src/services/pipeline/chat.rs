@@ -1,0 +1,448 @@
+//! Keeping an order in step with its chat: the customer edits or deletes the message that
+//! started it, or replies to it ("make it 3", "add a coke"). Before confirmation the order
+//! follows the chat; after it, staff are asked to look (`orders.attention`), since the
+//! kitchen may already be at work.
+
+use chrono::Utc;
+use entity::{
+    enums::{InboundStatus, OrderStatus},
+    inbound_messages, order_items, orders, outbound_messages,
+};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use serde_json::{Value, json};
+
+use super::{
+    Handled, Scope,
+    ingest::{Business, notes_of},
+    lines::{self, Lines},
+};
+use crate::{
+    error::ServiceError,
+    services::{
+        audit::{self, AuditEntry},
+        orders::event,
+        replies::{self, Chat, Template},
+    },
+};
+
+/// The message that started `order` was edited or deleted.
+pub async fn changed(
+    txn: &DatabaseTransaction,
+    scope: &Scope<'_>,
+    business: &Business,
+    message: &inbound_messages::Model,
+    order: orders::Model,
+) -> Result<Handled, ServiceError> {
+    let open = matches!(order.status, OrderStatus::Pending | OrderStatus::NeedsReview);
+    let updated = match (message.revoked_at.is_some(), open) {
+        (true, true) => Some(cancel(txn, order).await?),
+        (false, true) => reparse(txn, scope, business, message, order).await?,
+        (true, false) if order.status.is_active() => Some(
+            flag(
+                txn,
+                order,
+                "The customer deleted their WhatsApp message after the order was confirmed.".into(),
+            )
+            .await?,
+        ),
+        (false, false) if order.status.is_active() => Some(
+            flag(
+                txn,
+                order,
+                format!(
+                    "The customer edited their message after confirmation: «{}»",
+                    message.body
+                ),
+            )
+            .await?,
+        ),
+        _ => None,
+    };
+    Ok(Handled {
+        events: updated.iter().map(|order| event("order.updated", order)).collect(),
+        status: InboundStatus::Processed,
+    })
+}
+
+/// A reply quoting one of the business's messages about an order, or the order's own message:
+/// the order is amended when the reply parses, and flagged for staff otherwise. `None` when
+/// the message quotes nothing Novi knows, so it is read as a message of its own.
+pub async fn amendment(
+    txn: &DatabaseTransaction,
+    scope: &Scope<'_>,
+    business: &Business,
+    message: &inbound_messages::Model,
+) -> Result<Option<Handled>, ServiceError> {
+    let Some(order) = quoted_order(txn, message).await? else {
+        return Ok(None);
+    };
+    let updated = if !matches!(
+        order.status,
+        OrderStatus::Pending | OrderStatus::NeedsReview | OrderStatus::Confirmed
+    ) {
+        flag(
+            txn,
+            order,
+            format!(
+                "The customer asked for a change after the order left the kitchen: «{}»",
+                message.body
+            ),
+        )
+        .await?
+    } else {
+        match amended_lines(txn, business, message, &order).await? {
+            Some(new_lines) => amend(txn, scope, business, message, order, new_lines).await?,
+            None => {
+                flag(
+                    txn,
+                    order,
+                    format!("The customer replied about the order: «{}»", message.body),
+                )
+                .await?
+            }
+        }
+    };
+    Ok(Some(Handled {
+        events: vec![event("order.updated", &updated)],
+        status: InboundStatus::Processed,
+    }))
+}
+
+/// The order a reply refers to, in the same chat.
+async fn quoted_order(
+    txn: &DatabaseTransaction,
+    message: &inbound_messages::Model,
+) -> Result<Option<orders::Model>, ServiceError> {
+    let Some(quoted) = &message.quoted_external_id else {
+        return Ok(None);
+    };
+    // A quote names the message by its bare id; Novi keeps WhatsApp Web's full form
+    // (`true_<chat>_<id>` for the business's own messages, `false_…` for the customer's).
+    let chat = &message.chat_id;
+    let forms = |mine: bool| {
+        let bare = quoted.rsplit('_').next().unwrap_or(quoted);
+        vec![
+            quoted.clone(),
+            format!("{mine}_{chat}_{bare}"),
+            format!("{mine}_{chat}_{bare}_{}", message.author),
+        ]
+    };
+    let ours = outbound_messages::Entity::find()
+        .filter(outbound_messages::Column::BusinessId.eq(message.business_id))
+        .filter(outbound_messages::Column::ExternalId.is_in(forms(true)))
+        .filter(outbound_messages::Column::ChatId.eq(&message.chat_id))
+        .one(txn)
+        .await?;
+    if let Some(order_id) = ours.and_then(|reply| reply.order_id) {
+        return Ok(orders::Entity::find_by_id(order_id).one(txn).await?);
+    }
+    let theirs = inbound_messages::Entity::find()
+        .filter(inbound_messages::Column::BusinessId.eq(message.business_id))
+        .filter(inbound_messages::Column::ExternalId.is_in(forms(false)))
+        .filter(inbound_messages::Column::ChatId.eq(&message.chat_id))
+        .one(txn)
+        .await?;
+    let Some(started) = theirs else {
+        return Ok(None);
+    };
+    Ok(orders::Entity::find()
+        .filter(orders::Column::InboundMessageId.eq(started.id))
+        .one(txn)
+        .await?)
+}
+
+/// The order's lines after the reply: "make it 3" sets the quantity of a one-line order (or
+/// of the items it names), anything else that parses is added. `None` when nothing applies.
+async fn amended_lines(
+    txn: &DatabaseTransaction,
+    business: &Business,
+    message: &inbound_messages::Model,
+    order: &orders::Model,
+) -> Result<Option<Vec<order_items::Model>>, ServiceError> {
+    let mut current = lines::of_order(txn, order.id).await?;
+    let change = Change::read(&message.body);
+    if let (Change::Quantity(quantity), [line]) = (change, current.as_mut_slice()) {
+        set_quantity(line, quantity);
+        return Ok(Some(current));
+    }
+    let parsed = business.parse(&message.body);
+    let added = Lines::parsed(&parsed, &business.priced).items;
+    if added.is_empty() {
+        return Ok(None);
+    }
+    for line in added {
+        let same = current
+            .iter_mut()
+            .find(|old| old.product_id.is_some() && old.product_id == line.product_id && old.variant == line.variant);
+        match same {
+            Some(old) if change != Change::None => set_quantity(old, line.quantity),
+            _ => current.push(line),
+        }
+    }
+    Ok(Some(current))
+}
+
+fn set_quantity(line: &mut order_items::Model, quantity: f64) {
+    line.quantity = quantity;
+    line.line_total = (line.unit_price as f64 * quantity).round() as i64;
+}
+
+/// What a reply asks for before any item is read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Change {
+    /// "make it 3", "change it to 2 please".
+    Quantity(f64),
+    /// "make it 2 cokes": quantities of the items named.
+    Named,
+    None,
+}
+
+impl Change {
+    fn read(text: &str) -> Self {
+        let lower = text.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .collect();
+        let rest = match words.as_slice() {
+            ["make" | "change", "it" | "that" | "them", "to", rest @ ..]
+            | ["make" | "change", "it" | "that" | "them" | "to", rest @ ..]
+            | ["actually" | "instead", rest @ ..] => rest,
+            _ => return Self::None,
+        };
+        const POLITE: [&str; 6] = ["please", "pls", "instead", "thanks", "thank", "you"];
+        match rest {
+            [number, tail @ ..] if tail.iter().all(|word| POLITE.contains(word)) => {
+                number_word(number).map_or(Self::Named, Self::Quantity)
+            }
+            _ => Self::Named,
+        }
+    }
+}
+
+fn number_word(word: &str) -> Option<f64> {
+    const WORDS: [&str; 12] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    ];
+    let number = word
+        .parse::<u32>()
+        .ok()
+        .or_else(|| WORDS.iter().position(|w| *w == word).map(|i| i as u32 + 1))?;
+    (1..=100).contains(&number).then_some(number as f64)
+}
+
+async fn amend(
+    txn: &DatabaseTransaction,
+    scope: &Scope<'_>,
+    business: &Business,
+    message: &inbound_messages::Model,
+    order: orders::Model,
+    new_lines: Vec<order_items::Model>,
+) -> Result<orders::Model, ServiceError> {
+    let before = snapshot(&order, &lines::of_order(txn, order.id).await?);
+    lines::replace(txn, order.id, &new_lines).await?;
+    let subtotal: i64 = new_lines.iter().map(|line| line.line_total).sum();
+    let mut row = order.into_active_model();
+    row.subtotal = Set(subtotal);
+    row.total_amount = Set(subtotal.saturating_add(*row.delivery_fee.as_ref()));
+    row.updated_at = Set(Utc::now());
+    let updated = row.update(txn).await?;
+    record(txn, &updated, "order_amended", before, &new_lines, &message.body).await?;
+    let template = Template::for_status(updated.status);
+    let body = replies::body(template, &business.reply_context(scope), &updated, &new_lines);
+    replies::queue(
+        txn,
+        &updated,
+        &Chat::of(message),
+        template,
+        body,
+        format!("order:{}:amended:{}", updated.id, message.id),
+    )
+    .await?;
+    Ok(updated)
+}
+
+/// The edited message, parsed again; the order takes its items, unless it no longer reads as
+/// an order, which goes to review.
+async fn reparse(
+    txn: &DatabaseTransaction,
+    scope: &Scope<'_>,
+    business: &Business,
+    message: &inbound_messages::Model,
+    order: orders::Model,
+) -> Result<Option<orders::Model>, ServiceError> {
+    let old_lines = lines::of_order(txn, order.id).await?;
+    let before = snapshot(&order, &old_lines);
+    let parsed = business.parse(&message.body);
+    if parsed.items.is_empty() {
+        let note = format!(
+            "The customer edited their message and it no longer reads as an order: «{}»",
+            message.body
+        );
+        let mut row = order.into_active_model();
+        row.status = Set(OrderStatus::NeedsReview);
+        row.attention = Set(Some(note));
+        row.updated_at = Set(Utc::now());
+        let updated = row.update(txn).await?;
+        record(txn, &updated, "order_edited", before, &old_lines, &message.body).await?;
+        return Ok(Some(updated));
+    }
+    let new = Lines::parsed(&parsed, &business.priced);
+    let status = business.status_for(&parsed);
+    let now = Utc::now();
+    let mut times = order.response_times.clone();
+    if status == OrderStatus::Confirmed
+        && let Value::Object(map) = &mut times
+    {
+        map.insert("confirmed".into(), json!(now.to_rfc3339()));
+    }
+    let mut row = order.clone().into_active_model();
+    row.status = Set(status);
+    row.subtotal = Set(new.subtotal);
+    row.delivery_fee = Set(new.delivery_fee);
+    row.total_amount = Set(new.total());
+    row.confidence = Set(Some(parsed.confidence));
+    row.notes = Set(notes_of(&parsed));
+    if let Some(address) = &parsed.address {
+        row.delivery_address = Set(Some(address.chars().take(500).collect()));
+    }
+    row.response_times = Set(times);
+    row.updated_at = Set(now);
+    if same_lines(&old_lines, &new.items) && status == order.status {
+        return Ok(None);
+    }
+    lines::replace(txn, order.id, &new.items).await?;
+    let updated = row.update(txn).await?;
+    record(txn, &updated, "order_edited", before, &new.items, &message.body).await?;
+    if status == OrderStatus::Confirmed {
+        let body = replies::body(
+            Template::OrderConfirmation,
+            &business.reply_context(scope),
+            &updated,
+            &new.items,
+        );
+        let key = replies::key(updated.id, Template::OrderConfirmation);
+        replies::queue(
+            txn,
+            &updated,
+            &Chat::of(message),
+            Template::OrderConfirmation,
+            body,
+            key,
+        )
+        .await?;
+    }
+    Ok(Some(updated))
+}
+
+fn same_lines(old: &[order_items::Model], new: &[order_items::Model]) -> bool {
+    old.len() == new.len()
+        && old.iter().zip(new).all(|(a, b)| {
+            (
+                a.product_id,
+                &a.name,
+                &a.variant,
+                a.quantity,
+                a.line_total,
+                &a.modifiers,
+            ) == (
+                b.product_id,
+                &b.name,
+                &b.variant,
+                b.quantity,
+                b.line_total,
+                &b.modifiers,
+            )
+        })
+}
+
+/// The customer deleted the message of an order nobody has confirmed: it is cancelled.
+async fn cancel(txn: &DatabaseTransaction, order: orders::Model) -> Result<orders::Model, ServiceError> {
+    let now = Utc::now();
+    let mut times = order.response_times.clone();
+    if let Value::Object(map) = &mut times {
+        map.insert("cancelled".into(), json!(now.to_rfc3339()));
+    }
+    let before = json!({ "status": order.status });
+    let mut row = order.into_active_model();
+    row.status = Set(OrderStatus::Cancelled);
+    row.response_times = Set(times);
+    row.updated_at = Set(now);
+    let updated = row.update(txn).await?;
+    audit::record(
+        txn,
+        AuditEntry {
+            business_id: Some(updated.business_id),
+            action: "order_cancelled_in_chat",
+            entity_type: "order",
+            entity_id: Some(updated.id),
+            before: Some(before),
+            after: Some(json!({ "status": updated.status, "reason": "the customer deleted their message" })),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(updated)
+}
+
+/// Asks staff to look at the order, keeping earlier notes.
+async fn flag(txn: &DatabaseTransaction, order: orders::Model, note: String) -> Result<orders::Model, ServiceError> {
+    let attention = match &order.attention {
+        Some(earlier) => format!("{earlier}\n{note}"),
+        None => note,
+    };
+    let mut row = order.into_active_model();
+    row.attention = Set(Some(attention.chars().take(2000).collect()));
+    row.updated_at = Set(Utc::now());
+    Ok(row.update(txn).await?)
+}
+
+fn snapshot(order: &orders::Model, lines: &[order_items::Model]) -> Value {
+    json!({
+        "status": order.status,
+        "total_amount": order.total_amount,
+        "items": lines.iter().map(|l| json!({"name": l.name, "variant": l.variant, "quantity": l.quantity})).collect::<Vec<_>>(),
+    })
+}
+
+/// Audits a change the customer made from the chat (no staff member acted).
+async fn record(
+    txn: &DatabaseTransaction,
+    order: &orders::Model,
+    action: &'static str,
+    before: Value,
+    lines: &[order_items::Model],
+    text: &str,
+) -> Result<(), ServiceError> {
+    let mut after = snapshot(order, lines);
+    after["message"] = json!(text);
+    audit::record(
+        txn,
+        AuditEntry {
+            business_id: Some(order.business_id),
+            action,
+            entity_type: "order",
+            entity_id: Some(order.id),
+            before: Some(before),
+            after: Some(after),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_a_reply_asks_for() {
+        assert_eq!(Change::read("make it 3"), Change::Quantity(3.0));
+        assert_eq!(Change::read("Make it three please"), Change::Quantity(3.0));
+        assert_eq!(Change::read("change it to 2"), Change::Quantity(2.0));
+        assert_eq!(Change::read("actually 4 thanks"), Change::Quantity(4.0));
+        assert_eq!(Change::read("make it 2 cokes"), Change::Named);
+        assert_eq!(Change::read("add a coke"), Change::None);
+        assert_eq!(Change::read("make it 500"), Change::Named);
+    }
+}

@@ -1,0 +1,279 @@
+//! The ingest pipeline: each inbound message becomes an order (or is set aside as not one), its
+//! reply is queued, and the dashboards hear of it. Messages are handled in batches, each batch
+//! in one transaction: orders, lines, customers, replies and the messages' new status commit
+//! together or not at all, so a crash or a failed write leaves the messages waiting, and
+//! handling them again repeats nothing.
+
+mod catalogs;
+mod chat;
+mod ingest;
+mod lines;
+
+use std::collections::HashMap;
+
+use chrono::{Duration, Utc};
+use entity::{
+    businesses,
+    enums::InboundStatus,
+    inbound_messages::{self, Column},
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    ExprTrait, QueryFilter, QuerySelect, TransactionTrait,
+    sea_query::{Expr, LockBehavior, LockType, Order, Query},
+};
+
+pub use catalogs::Catalogs;
+
+use crate::{
+    error::{ServiceError, is_unique_violation},
+    events::Event,
+    outlets::Outlets,
+    services::businesses::settings,
+};
+
+/// Attempts before a message is left as `failed` for staff to look at.
+pub const MAX_ATTEMPTS: i32 = 5;
+
+pub struct Pipeline {
+    db: DatabaseConnection,
+    outlets: Outlets,
+    catalogs: Catalogs,
+}
+
+/// Which waiting messages a batch takes.
+#[derive(Clone, Copy)]
+enum Pick {
+    Next(u64),
+    One(i64),
+}
+
+/// A batch that could not commit, with the messages it held.
+struct Failed {
+    ids: Vec<i64>,
+    error: ServiceError,
+}
+
+impl Pipeline {
+    pub fn new(db: DatabaseConnection, outlets: Outlets) -> Self {
+        Self {
+            db,
+            outlets,
+            catalogs: Catalogs::default(),
+        }
+    }
+
+    /// Handles up to `limit` waiting messages and answers how many it took. A message that
+    /// fails keeps its error and is tried again later; the others in its batch go ahead.
+    pub async fn run_once(&self, limit: u64) -> Result<usize, ServiceError> {
+        match self.batch(Pick::Next(limit)).await {
+            Ok(done) => Ok(done),
+            Err(Failed { ids, error }) if ids.is_empty() => Err(error),
+            Err(Failed { ids, error }) if ids.len() == 1 => {
+                self.failed(ids[0], &error).await?;
+                Ok(1)
+            }
+            Err(Failed { ids, error }) => {
+                tracing::warn!(%error, messages = ids.len(), "a batch failed; handling its messages one by one");
+                for id in &ids {
+                    self.one(*id).await?;
+                }
+                Ok(ids.len())
+            }
+        }
+    }
+
+    /// Handles one message, trying again at once after a clash with a concurrent writer.
+    async fn one(&self, id: i64) -> Result<(), ServiceError> {
+        let mut clashes = 0;
+        loop {
+            match self.batch(Pick::One(id)).await {
+                Ok(_) => return Ok(()),
+                Err(Failed { error, .. }) if clashes < 3 && is_clash(&error) => clashes += 1,
+                Err(Failed { error, .. }) => return self.failed(id, &error).await,
+            }
+        }
+    }
+
+    async fn batch(&self, pick: Pick) -> Result<usize, Failed> {
+        // A look without a transaction first: most polls find nothing, and on SQLite a write
+        // transaction would hold up everyone else only to learn that.
+        if let Pick::Next(_) = pick
+            && !waiting(&self.db).await.map_err(|error| Failed {
+                ids: Vec::new(),
+                error: error.into(),
+            })?
+        {
+            return Ok(0);
+        }
+        let failed = |ids: &[i64]| {
+            let ids = ids.to_vec();
+            move |error: ServiceError| Failed { ids, error }
+        };
+        let txn = self.db.begin().await.map_err(|e| failed(&[])(e.into()))?;
+        let rows = claim(&txn, pick).await.map_err(|e| failed(&[])(e.into()))?;
+        if rows.is_empty() {
+            txn.rollback().await.map_err(|e| failed(&[])(e.into()))?;
+            return Ok(0);
+        }
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let mut scope = Scope::new(&self.outlets, &self.catalogs);
+        let mut events = Vec::new();
+        let mut statuses: HashMap<InboundStatus, Vec<i64>> = HashMap::new();
+        for row in &rows {
+            let handled = ingest::handle(&txn, &mut scope, row).await.map_err(failed(&ids))?;
+            events.extend(handled.events);
+            statuses.entry(handled.status).or_default().push(row.id);
+        }
+        for (status, ids) in statuses {
+            inbound_messages::Entity::update_many()
+                .col_expr(Column::Status, Expr::value(status))
+                .col_expr(Column::LastError, Expr::value(Option::<String>::None))
+                .col_expr(Column::ProcessAfter, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+                .filter(Column::Id.is_in(ids))
+                .exec(&txn)
+                .await
+                .map_err(|e| failed(&[])(e.into()))?;
+        }
+        txn.commit().await.map_err(|e| failed(&ids)(e.into()))?;
+        for event in events {
+            self.outlets.events.publish(event);
+        }
+        Ok(rows.len())
+    }
+
+    /// Keeps the error on the message and schedules another try, or gives up after
+    /// `MAX_ATTEMPTS` and leaves it `failed` for staff.
+    async fn failed(&self, id: i64, error: &ServiceError) -> Result<(), ServiceError> {
+        let Some(row) = inbound_messages::Entity::find_by_id(id).one(&self.db).await? else {
+            return Ok(());
+        };
+        let attempts = row.attempts + 1;
+        let give_up = attempts >= MAX_ATTEMPTS;
+        tracing::error!(message = id, attempts, %error, give_up, "cannot handle an inbound message");
+        let retry = Utc::now() + Duration::seconds(2i64.pow(attempts.clamp(0, 10) as u32));
+        inbound_messages::Entity::update_many()
+            .col_expr(Column::Attempts, Expr::value(attempts))
+            .col_expr(
+                Column::LastError,
+                Expr::value(error.to_string().chars().take(500).collect::<String>()),
+            )
+            .col_expr(Column::ProcessAfter, Expr::value(retry))
+            .col_expr(
+                Column::Status,
+                Expr::value(if give_up {
+                    InboundStatus::Failed
+                } else {
+                    InboundStatus::Received
+                }),
+            )
+            .filter(Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}
+
+/// A write that lost a race with another writer (an order number taken, SQLite's lock).
+fn is_clash(error: &ServiceError) -> bool {
+    matches!(error, ServiceError::Database(error)
+        if is_unique_violation(error) || error.to_string().contains("database is locked"))
+}
+
+fn due() -> Condition {
+    Condition::all().add(Column::Status.eq(InboundStatus::Received)).add(
+        Condition::any()
+            .add(Column::ProcessAfter.is_null())
+            .add(Column::ProcessAfter.lte(Utc::now())),
+    )
+}
+
+async fn waiting(db: &DatabaseConnection) -> Result<bool, sea_orm::DbErr> {
+    Ok(inbound_messages::Entity::find()
+        .filter(due())
+        .select_only()
+        .column(Column::Id)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Takes waiting messages for this transaction. On PostgreSQL other instances skip the rows
+/// taken here; SQLite has one writer at a time anyway. Starting with the write also spares
+/// SQLite a late lock upgrade that a concurrent writer could refuse.
+async fn claim(txn: &DatabaseTransaction, pick: Pick) -> Result<Vec<inbound_messages::Model>, sea_orm::DbErr> {
+    let mut waiting = Query::select();
+    waiting.column(Column::Id).from(inbound_messages::Entity);
+    match pick {
+        Pick::Next(limit) => {
+            waiting.cond_where(due()).order_by(Column::Id, Order::Asc).limit(limit);
+        }
+        Pick::One(id) => {
+            waiting
+                .and_where(Column::Status.eq(InboundStatus::Received))
+                .and_where(Column::Id.eq(id));
+        }
+    }
+    if txn.get_database_backend() == DbBackend::Postgres {
+        waiting.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let mut rows = inbound_messages::Entity::update_many()
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
+        .filter(Column::Id.in_subquery(waiting))
+        .exec_with_returning(txn)
+        .await?;
+    rows.sort_by_key(|row| row.id);
+    Ok(rows)
+}
+
+/// What one batch knows about the businesses of its messages, read once per batch.
+pub(super) struct Scope<'a> {
+    outlets: &'a Outlets,
+    catalogs: &'a Catalogs,
+    businesses: HashMap<i64, std::sync::Arc<ingest::Business>>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(outlets: &'a Outlets, catalogs: &'a Catalogs) -> Self {
+        Self {
+            outlets,
+            catalogs,
+            businesses: HashMap::new(),
+        }
+    }
+
+    async fn business(
+        &mut self,
+        txn: &DatabaseTransaction,
+        id: i64,
+    ) -> Result<std::sync::Arc<ingest::Business>, ServiceError> {
+        if let Some(business) = self.businesses.get(&id) {
+            return Ok(business.clone());
+        }
+        let model = businesses::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .ok_or(ServiceError::NotFound("business"))?;
+        let settings = settings(&model);
+        let priced = self
+            .catalogs
+            .get(txn, id, &model.currency, settings.delivery_fee)
+            .await?;
+        let eta_minutes = crate::services::replies::eta_minutes(txn, id).await?;
+        let business = std::sync::Arc::new(ingest::Business {
+            model,
+            settings,
+            priced,
+            eta_minutes,
+        });
+        self.businesses.insert(id, business.clone());
+        Ok(business)
+    }
+}
+
+/// What handling one message led to.
+pub(super) struct Handled {
+    pub events: Vec<Event>,
+    pub status: InboundStatus,
+}

@@ -1,0 +1,233 @@
+//! Replies to customers: one of the business's templates filled from an order, queued in the
+//! outbox in the same transaction as the change it answers. The idempotency key makes queueing
+//! the same reply twice a no-op, so a retried step never messages the customer again.
+
+use chrono::Utc;
+use entity::{
+    businesses,
+    enums::{OrderStatus, OutboundStatus, Transport},
+    inbound_messages, order_items, orders, outbound_messages,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::OnConflict,
+};
+use serde_json::Value;
+
+use crate::{dto::MessageTemplates, error::ServiceError, money, outlets::Outlets, templates};
+
+/// Minutes promised for a delivery until the business has delivered enough orders to know.
+pub const DEFAULT_ETA_MINUTES: i64 = 45;
+/// How many recent deliveries the estimate is the median of.
+const ETA_SAMPLE: u64 = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    OrderConfirmation,
+    OrderReceived,
+    NeedsReview,
+    DeliveryUpdate,
+    Delivered,
+}
+
+impl Template {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::OrderConfirmation => "order_confirmation",
+            Self::OrderReceived => "order_received",
+            Self::NeedsReview => "needs_review",
+            Self::DeliveryUpdate => "delivery_update",
+            Self::Delivered => "delivered",
+        }
+    }
+
+    fn text(self, templates: &MessageTemplates) -> &str {
+        match self {
+            Self::OrderConfirmation => &templates.order_confirmation,
+            Self::OrderReceived => &templates.order_received,
+            Self::NeedsReview => &templates.needs_review,
+            Self::DeliveryUpdate => &templates.delivery_update,
+            Self::Delivered => &templates.delivered,
+        }
+    }
+
+    /// What the customer hears when an order is in `status`: the confirmation once confirmed,
+    /// otherwise that it is being looked at.
+    pub fn for_status(status: OrderStatus) -> Self {
+        match status {
+            OrderStatus::NeedsReview => Self::NeedsReview,
+            OrderStatus::Pending => Self::OrderReceived,
+            _ => Self::OrderConfirmation,
+        }
+    }
+}
+
+/// Where replies about an order go: the chat its message came from, quoting that message in a
+/// group so the customer sees which order is meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chat {
+    pub transport: Transport,
+    pub chat_id: String,
+    pub quoted: Option<String>,
+}
+
+impl Chat {
+    pub fn of(message: &inbound_messages::Model) -> Self {
+        Self {
+            transport: message.transport,
+            chat_id: message.chat_id.clone(),
+            quoted: message.chat_id.ends_with("@g.us").then(|| message.external_id.clone()),
+        }
+    }
+
+    /// The chat of an order that came in over WhatsApp.
+    pub async fn of_order(db: &impl ConnectionTrait, order: &orders::Model) -> Result<Option<Self>, ServiceError> {
+        let Some(message_id) = order.inbound_message_id else {
+            return Ok(None);
+        };
+        Ok(inbound_messages::Entity::find_by_id(message_id)
+            .one(db)
+            .await?
+            .map(|message| Self::of(&message)))
+    }
+}
+
+/// Everything a template may draw on besides the order itself.
+pub struct Context<'a> {
+    pub business: &'a businesses::Model,
+    pub templates: &'a MessageTemplates,
+    pub outlets: &'a Outlets,
+    pub eta_minutes: i64,
+}
+
+/// The template filled from the order and its lines.
+pub fn body(template: Template, context: &Context<'_>, order: &orders::Model, lines: &[order_items::Model]) -> String {
+    let customer = order
+        .customer_name
+        .as_deref()
+        .and_then(|name| name.split_whitespace().next())
+        .unwrap_or("there")
+        .to_string();
+    let number = order.order_number.to_string();
+    let items = lines
+        .iter()
+        .map(|line| item_line(line, &order.currency))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let total = money::display(order.total_amount, &order.currency);
+    let delivery_time = format!("about {} minutes", context.eta_minutes);
+    let link = order
+        .tracking_token
+        .as_deref()
+        .map(|token| context.outlets.tracking_link(token));
+    templates::render(template.text(context.templates), |name| match name {
+        "customer_name" => Some(customer.as_str()),
+        "order_number" => Some(number.as_str()),
+        "order_items" => Some(items.as_str()),
+        "total" => Some(total.as_str()),
+        "delivery_time" | "estimated_time" => Some(delivery_time.as_str()),
+        "tracking_link" => link.as_deref(),
+        "business_name" => Some(context.business.name.as_str()),
+        _ => None,
+    })
+}
+
+/// `• 2× Margherita (Large), extra cheese, no onions — $25.98`
+fn item_line(line: &order_items::Model, currency: &str) -> String {
+    let quantity = if line.quantity.fract() == 0.0 {
+        format!("{}×", line.quantity)
+    } else {
+        format!("{} {}", line.quantity, line.unit.as_deref().unwrap_or("×"))
+    };
+    let mut text = format!("• {quantity} {}", line.name);
+    if let Some(variant) = &line.variant {
+        text.push_str(&format!(" ({variant})"));
+    }
+    for modifier in line.modifiers.as_array().into_iter().flatten() {
+        let Some(name) = modifier.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let removed = modifier.get("action").and_then(Value::as_str) == Some("remove");
+        text.push_str(&if removed {
+            format!(", no {}", name.to_lowercase())
+        } else {
+            format!(", {}", name.to_lowercase())
+        });
+    }
+    text.push_str(&format!(" — {}", money::display(line.line_total, currency)));
+    text
+}
+
+/// Queues a reply unless one with the same key was queued before; answers whether it was new.
+pub async fn queue(
+    db: &impl ConnectionTrait,
+    order: &orders::Model,
+    chat: &Chat,
+    template: Template,
+    body: String,
+    key: String,
+) -> Result<bool, ServiceError> {
+    let now = Utc::now();
+    let row = outbound_messages::ActiveModel {
+        business_id: Set(order.business_id),
+        order_id: Set(Some(order.id)),
+        transport: Set(chat.transport),
+        chat_id: Set(chat.chat_id.clone()),
+        body: Set(body),
+        template: Set(Some(template.name().to_string())),
+        quoted_external_id: Set(chat.quoted.clone()),
+        idempotency_key: Set(key),
+        status: Set(OutboundStatus::Pending),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        external_id: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        delivered_at: Set(None),
+        ..Default::default()
+    };
+    let inserted = outbound_messages::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(outbound_messages::Column::IdempotencyKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted > 0)
+}
+
+/// The idempotency key of the reply `template` sends for an order: each is sent once.
+pub fn key(order_id: i64, template: Template) -> String {
+    format!("order:{order_id}:{}", template.name())
+}
+
+/// Minutes from confirmation to delivery: the median of the business's recent deliveries.
+pub async fn eta_minutes(db: &impl ConnectionTrait, business_id: i64) -> Result<i64, ServiceError> {
+    let recent: Vec<Value> = orders::Entity::find()
+        .filter(orders::Column::BusinessId.eq(business_id))
+        .filter(orders::Column::Status.eq(OrderStatus::Delivered))
+        .order_by_desc(orders::Column::CreatedAt)
+        .limit(ETA_SAMPLE)
+        .select_only()
+        .column(orders::Column::ResponseTimes)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let stamp = |times: &Value, step: &str| {
+        times
+            .get(step)
+            .and_then(Value::as_str)
+            .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+    };
+    let mut minutes: Vec<i64> = recent
+        .iter()
+        .filter_map(|times| Some((stamp(times, "delivered")? - stamp(times, "confirmed")?).num_minutes()))
+        .filter(|minutes| *minutes > 0)
+        .collect();
+    if minutes.len() < 5 {
+        return Ok(DEFAULT_ETA_MINUTES);
+    }
+    minutes.sort_unstable();
+    Ok(minutes[minutes.len() / 2])
+}
