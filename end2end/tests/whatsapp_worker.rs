@@ -66,6 +66,8 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
     let mut live = SseStream::open(&app.url("/api/events"), Some(&owner)).await;
     let other = app.register_owner("owner@another.example", "Another Shop").await;
     let mut elsewhere = SseStream::open(&app.url("/api/events"), Some(&other)).await;
+    // On a busy machine the first QR may come before the stream opened.
+    let shown_before = app.whatsapp(&owner).await["state"] == "qr";
 
     let qr = state_becomes(&app, &owner, "qr").await["qr"]
         .as_str()
@@ -95,9 +97,10 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
         }
     }
     assert!(
-        heard
-            .iter()
-            .any(|e| e.name == "whatsapp.qr" && e.data["qr"].is_string()),
+        shown_before
+            || heard
+                .iter()
+                .any(|e| e.name == "whatsapp.qr" && e.data["qr"].is_string()),
         "{heard:?}"
     );
     assert!(

@@ -5,6 +5,8 @@ use std::{collections::HashMap, net::SocketAddr, path::PathBuf};
 
 use rand::{Rng, distr::Alphanumeric};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+
+pub mod process;
 use server::{config::Config, startup::Application};
 use tokio::sync::oneshot;
 

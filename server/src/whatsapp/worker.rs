@@ -201,7 +201,10 @@ impl Worker {
                     None => std::future::pending().await,
                 }
             };
+            // In order: a stop first, then what WhatsApp reports (a burst of messages is
+            // recorded before the next reply goes out), then the rest.
             tokio::select! {
+                biased;
                 _ = self.stop.changed() => return Ended::Stopped,
                 event = events.recv() => {
                     let Some(event) = event else { return Ended::Lost { ready } };
