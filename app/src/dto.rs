@@ -195,6 +195,11 @@ pub struct BusinessStats {
     pub total_revenue: f64,
     /// Distinct customers who ordered in the last 30 days.
     pub active_customers: u64,
+    /// Median seconds from a message arriving to its order being confirmed, over the latest
+    /// 500 orders; absent until one was confirmed.
+    pub median_seconds_to_confirm: Option<i64>,
+    /// Median minutes from confirmation to delivery over the latest 500 delivered orders.
+    pub median_minutes_to_deliver: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -191,6 +191,12 @@ async fn a_message_becomes_an_order_with_a_reply_and_an_event(engine: Engine) {
     for step in ["received", "parsed", "confirmed"] {
         assert!(times.contains_key(step), "{step} missing from {times:?}");
     }
+    let (_, business) = shop
+        .app
+        .get_json(&format!("/api/businesses/{}", shop.business), &shop.owner)
+        .await;
+    let seconds = &business["business"]["stats"]["median_seconds_to_confirm"];
+    assert!(seconds.as_i64().is_some_and(|s| s >= 0), "{business}");
 }
 
 async fn auto_confirm_and_review_answer_differently(engine: Engine) {

@@ -245,6 +245,9 @@ async fn groups_logout_and_a_restart() {
 
     let mut events = simulator.events(&token).await;
     assert_eq!(events.next().await.unwrap()["type"], "paired");
+    let history = events.next().await.unwrap();
+    assert_eq!(history["type"], "history", "the page is given the recent messages");
+    assert!(!history["messages"].as_array().unwrap().is_empty());
     let (status, _) = simulator.post("api/logout", json!({"phone": BUSINESS})).await;
     assert_eq!(status, 200);
     assert_eq!(events.next().await.unwrap()["type"], "logged_out");

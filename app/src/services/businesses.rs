@@ -19,8 +19,12 @@ use crate::{
         access::Permission,
         audit::{self, AuditEntry},
         auth::Caller,
+        response_times,
     },
 };
+
+/// How many of the latest orders the response-time medians are taken over.
+const RESPONSE_SAMPLE: u64 = 500;
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<BusinessDto, ServiceError> {
     caller.require(Permission::ViewBusiness)?;
@@ -270,10 +274,22 @@ async fn stats(db: &DatabaseConnection, business: &businesses::Model) -> Result<
         .distinct()
         .count(db)
         .await?;
+    let latest = response_times::recent(db, business.id, None, RESPONSE_SAMPLE).await?;
+    let to_confirm = latest
+        .iter()
+        .filter_map(|times| response_times::between(times, "received", "confirmed"))
+        .collect();
+    let delivered = response_times::recent(db, business.id, Some(OrderStatus::Delivered), RESPONSE_SAMPLE).await?;
+    let to_deliver = delivered
+        .iter()
+        .filter_map(|times| response_times::between(times, "confirmed", "delivered"))
+        .collect();
     Ok(BusinessStats {
         total_orders,
         total_revenue: money::to_decimal(revenue.flatten().unwrap_or(0), &business.currency),
         active_customers,
+        median_seconds_to_confirm: response_times::median(to_confirm).map(|median| median.num_seconds()),
+        median_minutes_to_deliver: response_times::median(to_deliver).map(|median| median.num_minutes()),
     })
 }
 

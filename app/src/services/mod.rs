@@ -13,6 +13,7 @@ pub mod passwords;
 pub mod pipeline;
 pub mod products;
 pub mod replies;
+pub mod response_times;
 pub mod system;
 pub mod users;
 pub mod whatsapp;

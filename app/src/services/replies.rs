@@ -8,12 +8,10 @@ use entity::{
     enums::{OrderStatus, OutboundStatus, Transport},
     inbound_messages, order_items, orders, outbound_messages,
 };
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::OnConflict,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, Set, sea_query::OnConflict};
 use serde_json::Value;
 
-use crate::{dto::MessageTemplates, error::ServiceError, money, outlets::Outlets, templates};
+use crate::{dto::MessageTemplates, error::ServiceError, money, outlets::Outlets, services::response_times, templates};
 
 /// Minutes promised for a delivery until the business has delivered enough orders to know.
 pub const DEFAULT_ETA_MINUTES: i64 = 45;
@@ -204,30 +202,14 @@ pub fn key(order_id: i64, template: Template) -> String {
 
 /// Minutes from confirmation to delivery: the median of the business's recent deliveries.
 pub async fn eta_minutes(db: &impl ConnectionTrait, business_id: i64) -> Result<i64, ServiceError> {
-    let recent: Vec<Value> = orders::Entity::find()
-        .filter(orders::Column::BusinessId.eq(business_id))
-        .filter(orders::Column::Status.eq(OrderStatus::Delivered))
-        .order_by_desc(orders::Column::CreatedAt)
-        .limit(ETA_SAMPLE)
-        .select_only()
-        .column(orders::Column::ResponseTimes)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let stamp = |times: &Value, step: &str| {
-        times
-            .get(step)
-            .and_then(Value::as_str)
-            .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
-    };
-    let mut minutes: Vec<i64> = recent
+    let recent = response_times::recent(db, business_id, Some(OrderStatus::Delivered), ETA_SAMPLE).await?;
+    let durations: Vec<_> = recent
         .iter()
-        .filter_map(|times| Some((stamp(times, "delivered")? - stamp(times, "confirmed")?).num_minutes()))
-        .filter(|minutes| *minutes > 0)
+        .filter_map(|times| response_times::between(times, "confirmed", "delivered"))
+        .filter(|elapsed| elapsed.num_minutes() > 0)
         .collect();
-    if minutes.len() < 5 {
+    if durations.len() < 5 {
         return Ok(DEFAULT_ETA_MINUTES);
     }
-    minutes.sort_unstable();
-    Ok(minutes[minutes.len() / 2])
+    Ok(response_times::median(durations).map_or(DEFAULT_ETA_MINUTES, |median| median.num_minutes()))
 }
