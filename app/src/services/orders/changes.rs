@@ -412,7 +412,7 @@ pub(crate) async fn next_order_number(txn: &DatabaseTransaction, business_id: i6
     Ok(max.flatten().unwrap_or(0) + 1)
 }
 
-pub(crate) async fn upsert_customer(
+async fn upsert_customer(
     txn: &DatabaseTransaction,
     business_id: i64,
     phone: &str,

@@ -5,8 +5,8 @@ mod changes;
 mod pricing;
 mod query;
 
+pub(crate) use changes::next_order_number;
 pub use changes::{change_status, create, tracking_token, update};
-pub(crate) use changes::{next_order_number, upsert_customer};
 
 use entity::orders;
 use serde_json::json;

@@ -6,6 +6,7 @@
 
 mod catalogs;
 mod chat;
+mod create;
 mod ingest;
 mod lines;
 
@@ -24,6 +25,8 @@ use sea_orm::{
 };
 
 pub use catalogs::Catalogs;
+
+use ingest::Step;
 
 use crate::{
     error::{ServiceError, is_unique_violation},
@@ -120,11 +123,20 @@ impl Pipeline {
         let mut scope = Scope::new(&self.outlets, &self.catalogs);
         let mut events = Vec::new();
         let mut statuses: HashMap<InboundStatus, Vec<i64>> = HashMap::new();
+        let mut drafts = Vec::new();
         for row in &rows {
-            let handled = ingest::handle(&txn, &mut scope, row).await.map_err(failed(&ids))?;
-            events.extend(handled.events);
-            statuses.entry(handled.status).or_default().push(row.id);
+            match ingest::handle(&txn, &mut scope, row).await.map_err(failed(&ids))? {
+                Step::Handled(handled) => {
+                    events.extend(handled.events);
+                    statuses.entry(handled.status).or_default().push(row.id);
+                }
+                Step::Create(draft) => {
+                    statuses.entry(InboundStatus::Processed).or_default().push(row.id);
+                    drafts.push(*draft);
+                }
+            }
         }
+        events.extend(create::write(&txn, &scope, drafts).await.map_err(failed(&ids))?);
         for (status, ids) in statuses {
             inbound_messages::Entity::update_many()
                 .col_expr(Column::Status, Expr::value(status))
