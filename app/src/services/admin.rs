@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use entity::businesses;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, QueryOrder, Set};
 use serde_json::json;
 
 use crate::{
@@ -41,7 +41,7 @@ pub async fn set_business_active(
     let mut model: businesses::ActiveModel = business.into();
     model.is_active = Set(active);
     model.updated_at = Set(Utc::now());
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     let business = model.update(&txn).await?;
     audit::record(
         &txn,

@@ -8,7 +8,6 @@ use entity::{businesses, enums::Role, users};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
@@ -205,7 +204,7 @@ pub async fn register(db: &DatabaseConnection, request: Registration) -> Result<
     let password_hash = passwords::hash(request.password).await?;
     let short_code = free_short_code(db, &business_name).await?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     let business = businesses::ActiveModel {
         name: Set(business_name),
         short_code: Set(short_code),

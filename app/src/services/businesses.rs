@@ -4,7 +4,6 @@ use chrono::{Duration, Utc};
 use entity::{businesses, enums::OrderStatus, orders};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
     sea_query::{Expr, ExprTrait, Func},
 };
 use serde_json::json;
@@ -119,7 +118,7 @@ pub async fn update(
     }
     active.settings = Set(serde_json::to_value(&settings).map_err(|e| ServiceError::Internal(e.to_string()))?);
     active.updated_at = Set(Utc::now());
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     let updated = active.update(&txn).await?;
     audit::record(
         &txn,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::products;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 use crate::{
@@ -122,7 +122,7 @@ pub async fn import(
     }
     check.finish()?;
 
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     let mut existing: HashMap<String, products::Model> = products::Entity::find()
         .filter(products::Column::BusinessId.eq(business_id))
         .all(&txn)

@@ -15,5 +15,6 @@ pub mod products;
 pub mod replies;
 pub mod response_times;
 pub mod system;
+pub mod transaction;
 pub mod users;
 pub mod whatsapp;

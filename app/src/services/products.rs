@@ -4,7 +4,6 @@ use chrono::Utc;
 use entity::products;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::{Value, json};
 
@@ -71,7 +70,7 @@ pub async fn create(
     let description = check.text("description", input.description, 1000);
     check.finish()?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     let product = products::ActiveModel {
         business_id: Set(business_id),
         name: Set(name),
@@ -147,7 +146,7 @@ pub async fn update(
         active.sort_order = Set(order);
     }
     active.updated_at = Set(Utc::now());
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     let updated = active.update(&txn).await.map_err(|e| ServiceError::unique(e, TAKEN))?;
     audit::record(
         &txn,
@@ -161,7 +160,7 @@ pub async fn update(
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64, ip: Option<String>) -> Result<(), ServiceError> {
     caller.require(Permission::ManageCatalog)?;
     let (product, _) = visible(db, caller, id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     let mut event = entry(caller, "product_deleted", &product, Some(snapshot(&product)), ip);
     event.after = None;
     product.delete(&txn).await?;

@@ -6,7 +6,6 @@ use entity::{enums::Role, users};
 use rand::{Rng, distr::Alphanumeric};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 
@@ -79,7 +78,7 @@ pub async fn invite(
         .map(char::from)
         .collect();
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     let user = users::ActiveModel {
         business_id: Set(Some(business_id)),
         username: Set(username),
@@ -137,7 +136,7 @@ pub async fn set_active(
     let mut model: users::ActiveModel = user.into();
     model.is_active = Set(active);
     model.updated_at = Set(Utc::now());
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     let user = model.update(&txn).await?;
     audit::record(
         &txn,
@@ -189,7 +188,7 @@ pub async fn change_password(
     model.password_hash = Set(passwords::hash(change.new_password).await?);
     model.must_change_password = Set(false);
     model.updated_at = Set(Utc::now());
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     model.update(&txn).await?;
     audit::record(
         &txn,

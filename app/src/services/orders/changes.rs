@@ -9,7 +9,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
     sea_query::{Expr, Func},
 };
 use serde_json::{Value, json};
@@ -149,7 +149,7 @@ async fn insert_order(
     ip: Option<String>,
 ) -> Result<i64, ServiceError> {
     let business_id = *draft.business_id.as_ref();
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     if let Some(phone) = draft.customer_phone.as_ref().clone() {
         let name = draft.customer_name.as_ref().clone();
         let address = draft.delivery_address.as_ref().clone();
@@ -189,7 +189,7 @@ pub async fn update(
     ip: Option<String>,
 ) -> Result<OrderDto, ServiceError> {
     caller.require(Permission::ManageOrders)?;
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     let order = visible_order(&txn, caller, id).await?;
     if !matches!(
         order.status,
@@ -274,7 +274,7 @@ pub async fn change_status(
     ip: Option<String>,
 ) -> Result<OrderDto, ServiceError> {
     caller.require(Permission::ManageOrders)?;
-    let txn = db.begin().await?;
+    let txn = crate::services::transaction::begin(db).await?;
     let order = visible_order(&txn, caller, id).await?;
     if !order.status.can_become(next) {
         return Err(ServiceError::Conflict(format!(

@@ -20,7 +20,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    ExprTrait, QueryFilter, QuerySelect, TransactionTrait,
+    ExprTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, LockBehavior, LockType, Order, Query},
 };
 
@@ -32,7 +32,7 @@ use crate::{
     error::{ServiceError, is_unique_violation},
     events::Event,
     outlets::Outlets,
-    services::businesses::settings,
+    services::{businesses::settings, transaction},
 };
 
 /// Attempts before a message is left as `failed` for staff to look at.
@@ -113,7 +113,7 @@ impl Pipeline {
             let ids = ids.to_vec();
             move |error: ServiceError| Failed { ids, error }
         };
-        let txn = self.db.begin().await.map_err(|e| failed(&[])(e.into()))?;
+        let txn = transaction::begin(&self.db).await.map_err(|e| failed(&[])(e.into()))?;
         let rows = claim(&txn, pick).await.map_err(|e| failed(&[])(e.into()))?;
         if rows.is_empty() {
             txn.rollback().await.map_err(|e| failed(&[])(e.into()))?;
@@ -212,8 +212,7 @@ async fn waiting(db: &DatabaseConnection) -> Result<bool, sea_orm::DbErr> {
 }
 
 /// Takes waiting messages for this transaction. On PostgreSQL other instances skip the rows
-/// taken here; SQLite has one writer at a time anyway. Starting with the write also spares
-/// SQLite a late lock upgrade that a concurrent writer could refuse.
+/// taken here; SQLite has one writer at a time anyway.
 async fn claim(txn: &DatabaseTransaction, pick: Pick) -> Result<Vec<inbound_messages::Model>, sea_orm::DbErr> {
     let mut waiting = Query::select();
     waiting.column(Column::Id).from(inbound_messages::Entity);
