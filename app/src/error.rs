@@ -85,3 +85,9 @@ impl ServiceError {
 pub fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
+
+/// A write that lost a race with a concurrent writer (a number or key taken a moment earlier,
+/// SQLite's lock), which a second try resolves. SQLite reports its lock only as text.
+pub fn is_write_clash(error: &DbErr) -> bool {
+    is_unique_violation(error) || error.to_string().contains("database is locked")
+}

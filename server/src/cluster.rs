@@ -1,8 +1,8 @@
 //! Several `novi serve` instances on one PostgreSQL database: live events cross between them
 //! through LISTEN/NOTIFY, and each business's WhatsApp session is leased to one instance at a
-//! time with a session-level advisory lock, which PostgreSQL frees the moment the holder's
-//! connection ends (its process died or lost the network), so another instance takes over.
-//! On SQLite there is one instance, which holds every lease.
+//! time with a session-level advisory lock, which PostgreSQL frees when the holder's connection
+//! ends — at once when its process dies, once TCP gives up when the network breaks — so
+//! another instance takes over. On SQLite there is one instance, which holds every lease.
 
 use std::{collections::HashSet, time::Duration};
 
@@ -25,6 +25,8 @@ const CHANNEL: &str = "novi_events";
 const MAX_PAYLOAD: usize = 7_900;
 /// The first half of every lease's advisory lock key ("Novi"); the business id is the second.
 const LEASE_SPACE: i32 = 0x4e6f_7669;
+/// How long a lease statement may take before its connection is given up as broken.
+const LEASE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Relays published events through PostgreSQL until `stop`, delivering every event that comes
 /// back (this instance's own included) to the hub's listeners.
@@ -45,9 +47,14 @@ pub fn relay_events(
                 _ = stop.changed() => return,
                 event = outgoing.recv() => {
                     let Some(event) = event else { return };
-                    if let Err(error) = notify(&db, &event).await {
-                        tracing::warn!(%error, "cannot relay an event through PostgreSQL; delivering it here only");
-                        hub.deliver(event);
+                    match notify(&db, &event).await {
+                        // Not listening right now: it would not come back, so it is delivered here.
+                        Ok(()) if listener.is_none() => hub.deliver(event),
+                        Ok(()) => {}
+                        Err(error) => {
+                            tracing::warn!(%error, "cannot relay an event through PostgreSQL; delivering it here only");
+                            hub.deliver(event);
+                        }
                     }
                 }
                 heard = async { listener.as_mut().expect("listening").recv().await }, if listener.is_some() => {
@@ -118,6 +125,8 @@ pub enum Leases {
         /// The connection holding this instance's advisory locks; they go with it.
         holder: Option<PgConnection>,
         held: HashSet<i64>,
+        /// Leases went with a broken connection and the workers have not been told yet.
+        lost: bool,
     },
 }
 
@@ -128,6 +137,7 @@ impl Leases {
                 url: url.to_string(),
                 holder: None,
                 held: HashSet::new(),
+                lost: false,
             },
             _ => Self::Sole,
         }
@@ -135,38 +145,49 @@ impl Leases {
 
     /// Takes the lease on a business's session, unless another instance holds it.
     pub async fn take(&mut self, business: i64) -> bool {
-        let Self::Postgres { url, holder, held } = self else {
+        let Self::Postgres {
+            url,
+            holder,
+            held,
+            lost,
+        } = self
+        else {
             return true;
         };
         if held.contains(&business) {
             return true;
         }
+        let Ok(key) = i32::try_from(business) else {
+            tracing::error!(business, "a business id beyond 2^31 cannot be leased");
+            return false;
+        };
         if holder.is_none() {
-            match PgConnection::connect(url).await {
-                Ok(connection) => *holder = Some(connection),
-                Err(error) => {
+            match tokio::time::timeout(LEASE_TIMEOUT, PgConnection::connect(url)).await {
+                Ok(Ok(connection)) => *holder = Some(connection),
+                Ok(Err(error)) => {
                     tracing::warn!(%error, "cannot connect to take WhatsApp leases");
+                    return false;
+                }
+                Err(_) => {
+                    tracing::warn!("timed out connecting to take WhatsApp leases");
                     return false;
                 }
             }
         }
         let connection = holder.as_mut().expect("connected above");
-        let taken = sea_orm::sqlx::query("SELECT pg_try_advisory_lock($1, $2)")
+        let query = sea_orm::sqlx::query("SELECT pg_try_advisory_lock($1, $2)")
             .bind(LEASE_SPACE)
-            .bind(business as i32)
-            .fetch_one(&mut *connection)
-            .await
-            .and_then(|row| row.try_get::<bool, _>(0));
-        match taken {
-            Ok(true) => {
+            .bind(key)
+            .fetch_one(&mut *connection);
+        match tokio::time::timeout(LEASE_TIMEOUT, query).await {
+            Ok(Ok(row)) if row.try_get::<bool, _>(0).unwrap_or(false) => {
                 held.insert(business);
                 true
             }
-            Ok(false) => false,
-            Err(error) => {
-                tracing::warn!(%error, "the WhatsApp lease connection failed");
-                *holder = None;
-                held.clear();
+            Ok(Ok(_)) => false,
+            _ => {
+                tracing::warn!("the WhatsApp lease connection failed");
+                drop_holder(holder, held, lost);
                 false
             }
         }
@@ -174,42 +195,45 @@ impl Leases {
 
     /// Gives a lease back once its worker has stopped.
     pub async fn give_back(&mut self, business: i64) {
-        let Self::Postgres { holder, held, .. } = self else {
+        let Self::Postgres { holder, held, lost, .. } = self else {
             return;
         };
         if !held.remove(&business) {
             return;
         }
-        if let Some(connection) = holder.as_mut() {
-            let released = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1, $2)")
-                .bind(LEASE_SPACE)
-                .bind(business as i32)
-                .execute(&mut *connection)
-                .await;
-            if let Err(error) = released {
-                tracing::warn!(%error, "cannot give a WhatsApp lease back");
-                *holder = None;
-                held.clear();
-            }
+        let (Some(connection), Ok(key)) = (holder.as_mut(), i32::try_from(business)) else {
+            return;
+        };
+        let released = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1, $2)")
+            .bind(LEASE_SPACE)
+            .bind(key)
+            .execute(&mut *connection);
+        if !matches!(tokio::time::timeout(LEASE_TIMEOUT, released).await, Ok(Ok(_))) {
+            tracing::warn!("cannot give a WhatsApp lease back");
+            drop_holder(holder, held, lost);
         }
     }
 
     /// Whether the leases still stand. When their connection broke they are gone (another
     /// instance may hold them already): every worker must stop.
     pub async fn intact(&mut self) -> bool {
-        let Self::Postgres { holder, held, .. } = self else {
+        let Self::Postgres { holder, held, lost, .. } = self else {
             return true;
         };
-        let Some(connection) = holder.as_mut() else {
-            return held.is_empty();
-        };
-        if connection.ping().await.is_ok() {
-            return true;
+        if let Some(connection) = holder.as_mut()
+            && !matches!(tokio::time::timeout(LEASE_TIMEOUT, connection.ping()).await, Ok(Ok(())))
+        {
+            drop_holder(holder, held, lost);
         }
-        *holder = None;
-        held.clear();
-        false
+        !std::mem::take(lost)
     }
+}
+
+/// Forgets a broken lease connection; if it held leases, the workers are told at the next look.
+fn drop_holder(holder: &mut Option<PgConnection>, held: &mut HashSet<i64>, lost: &mut bool) {
+    *holder = None;
+    *lost |= !held.is_empty();
+    held.clear();
 }
 
 #[cfg(test)]

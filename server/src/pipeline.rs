@@ -4,7 +4,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use app::services::pipeline::Pipeline;
+use app::{error::ServiceError, services::pipeline::Pipeline};
 use tokio::{
     sync::{Notify, watch},
     task::JoinHandle,
@@ -18,15 +18,35 @@ pub const BATCH: u64 = 64;
 
 /// Runs until `stop` turns true, finishing the batch in hand.
 pub fn spawn(pipeline: Pipeline, arrived: Arc<Notify>, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
+    let pipeline = Arc::new(pipeline);
     tokio::spawn(async move {
+        let mut batch = BATCH;
         loop {
-            let pause = match pipeline.run_once(BATCH).await {
+            let pause = match run(&pipeline, batch).await {
                 // More may be waiting.
-                Ok(handled) if handled > 0 => Duration::ZERO,
-                Ok(_) => POLL,
-                Err(error) => {
+                Ok(Ok(handled)) if handled > 0 => {
+                    batch = BATCH;
+                    Duration::ZERO
+                }
+                Ok(Ok(_)) => POLL,
+                Ok(Err(error)) => {
                     tracing::error!(%error, "the ingest pipeline cannot reach the database");
                     Duration::from_secs(1)
+                }
+                // A message crashed the batch (nothing of it committed). Narrow down to one
+                // message at a time; the one that crashes alone is set aside for staff.
+                Err(()) if batch > 1 => {
+                    batch = 1;
+                    Duration::ZERO
+                }
+                Err(()) => {
+                    if let Err(error) = pipeline
+                        .set_aside_next("handling this message crashed Novi's pipeline")
+                        .await
+                    {
+                        tracing::error!(%error, "cannot set aside the message that crashed the pipeline");
+                    }
+                    Duration::ZERO
                 }
             };
             if *stop.borrow() {
@@ -42,4 +62,12 @@ pub fn spawn(pipeline: Pipeline, arrived: Arc<Notify>, mut stop: watch::Receiver
             }
         }
     })
+}
+
+/// One batch on a task of its own, so a panic ends the batch, not the pipeline.
+async fn run(pipeline: &Arc<Pipeline>, batch: u64) -> Result<Result<usize, ServiceError>, ()> {
+    let pipeline = pipeline.clone();
+    tokio::spawn(async move { pipeline.run_once(batch).await })
+        .await
+        .map_err(|error| tracing::error!(%error, batch, "the ingest pipeline crashed on a batch"))
 }

@@ -23,7 +23,6 @@ pub enum Template {
     OrderConfirmation,
     OrderReceived,
     NeedsReview,
-    DeliveryUpdate,
     Delivered,
 }
 
@@ -33,7 +32,6 @@ impl Template {
             Self::OrderConfirmation => "order_confirmation",
             Self::OrderReceived => "order_received",
             Self::NeedsReview => "needs_review",
-            Self::DeliveryUpdate => "delivery_update",
             Self::Delivered => "delivered",
         }
     }
@@ -43,7 +41,6 @@ impl Template {
             Self::OrderConfirmation => &templates.order_confirmation,
             Self::OrderReceived => &templates.order_received,
             Self::NeedsReview => &templates.needs_review,
-            Self::DeliveryUpdate => &templates.delivery_update,
             Self::Delivered => &templates.delivered,
         }
     }
@@ -113,6 +110,7 @@ pub fn body(template: Template, context: &Context<'_>, order: &orders::Model, li
         .join("\n");
     let total = money::display(order.total_amount, &order.currency);
     let delivery_time = format!("about {} minutes", context.eta_minutes);
+    let estimated_time = format!("{} minutes", context.eta_minutes);
     let link = order
         .tracking_token
         .as_deref()
@@ -122,7 +120,8 @@ pub fn body(template: Template, context: &Context<'_>, order: &orders::Model, li
         "order_number" => Some(number.as_str()),
         "order_items" => Some(items.as_str()),
         "total" => Some(total.as_str()),
-        "delivery_time" | "estimated_time" => Some(delivery_time.as_str()),
+        "delivery_time" => Some(delivery_time.as_str()),
+        "estimated_time" => Some(estimated_time.as_str()),
         "tracking_link" => link.as_deref(),
         "business_name" => Some(context.business.name.as_str()),
         _ => None,

@@ -132,7 +132,9 @@ pub fn supervise(
                     };
                     match workers.get(&business) {
                         Some(running) if running.handle.is_finished() && request == Request::Connect => {
-                            workers.insert(business, start(business));
+                            if leases.take(business).await {
+                                workers.insert(business, start(business));
+                            }
                         }
                         Some(running) => {
                             let _ = running.requests.send(request);

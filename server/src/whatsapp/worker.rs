@@ -33,6 +33,8 @@ use super::{
 const CATCH_UP_MARGIN: i64 = 300;
 /// How far back a business's very first connection looks.
 const CATCH_UP_FIRST: i64 = 3_600;
+/// When a new page is asked for missed messages the second time.
+const CATCH_UP_AGAIN: Duration = Duration::from_secs(20);
 
 /// How the workers run; the defaults keep a number well inside WhatsApp's tolerance.
 #[derive(Debug, Clone)]
@@ -190,17 +192,16 @@ impl Worker {
         let mut outbox = tokio::time::interval(self.settings.send_interval);
         let mut connected = false;
         let mut caught_up = false;
+        // WhatsApp Web keeps loading what arrived while it was away after it reports connected,
+        // so the page is asked once more a little later.
+        let mut catch_up_again: Option<Instant> = None;
         let mut ready = false;
         let mut drops = 0;
         let mut reconnect_at: Option<Instant> = None;
         let mut last_send: HashMap<String, Instant> = HashMap::new();
         loop {
-            let reconnect = async {
-                match reconnect_at {
-                    Some(at) => tokio::time::sleep_until(at).await,
-                    None => std::future::pending().await,
-                }
-            };
+            let reconnect = sleep_until(reconnect_at);
+            let again = sleep_until(catch_up_again);
             // In order: a stop first, then what WhatsApp reports (a burst of messages is
             // recorded before the next reply goes out), then the rest.
             tokio::select! {
@@ -216,6 +217,7 @@ impl Worker {
                             reconnect_at = None;
                             if !caught_up {
                                 caught_up = true;
+                                catch_up_again = Some(Instant::now() + CATCH_UP_AGAIN);
                                 self.catch_up(transport).await;
                             }
                         }
@@ -227,6 +229,10 @@ impl Worker {
                         }
                         None => {}
                     }
+                }
+                () = again => {
+                    catch_up_again = None;
+                    self.catch_up(transport).await;
                 }
                 () = reconnect => {
                     reconnect_at = None;
@@ -493,6 +499,14 @@ impl Worker {
             _ = self.requests.recv() => *self.stop.borrow(),
             () = tokio::time::sleep(duration) => *self.stop.borrow(),
         }
+    }
+}
+
+/// Sleeps until `at`, or forever when there is nothing to wait for.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 

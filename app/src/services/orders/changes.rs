@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     dto::{NewOrder, OrderChanges, OrderDto},
-    error::{ServiceError, Validator, is_unique_violation},
+    error::{ServiceError, Validator, is_write_clash},
     money,
     outlets::Outlets,
     services::{
@@ -106,7 +106,7 @@ pub async fn create(
     let mut attempts = 0u64;
     let id = loop {
         match insert_order(db, caller, draft.clone(), &lines, ip.clone()).await {
-            Err(ServiceError::Database(error)) if attempts < 10 && is_retryable(&error) => {
+            Err(ServiceError::Database(error)) if attempts < 10 && is_write_clash(&error) => {
                 attempts += 1;
                 // Jitter, so writers that clashed once do not clash again in step.
                 let wait = 5 * attempts + rand::random_range(0..10);
@@ -132,12 +132,6 @@ async fn publish(db: &DatabaseConnection, outlets: &Outlets, kind: &'static str,
 pub fn tracking_token() -> String {
     use rand::distr::{Alphanumeric, SampleString};
     Alphanumeric.sample_string(&mut rand::rng(), 24)
-}
-
-/// A clash with a concurrent writer, which a second try resolves. SQLite reports a refused
-/// write-lock upgrade only as text.
-fn is_retryable(error: &sea_orm::DbErr) -> bool {
-    is_unique_violation(error) || error.to_string().contains("database is locked")
 }
 
 /// Writes a new order with its customer, number, lines and audit entry in one transaction.
@@ -324,8 +318,7 @@ pub async fn change_status(
     query::get(db, caller, id).await
 }
 
-/// The reply a status step sends to a customer who ordered over WhatsApp. The delivery update
-/// needs the driver, so the delivery service sends it.
+/// The reply a status step sends to a customer who ordered over WhatsApp.
 fn reply_on(status: OrderStatus) -> Option<Template> {
     match status {
         OrderStatus::Confirmed => Some(Template::OrderConfirmation),
@@ -364,8 +357,11 @@ async fn tell_customer(
     Ok(())
 }
 
+/// The order, locked for the rest of the transaction on PostgreSQL so the pipeline (a chat edit
+/// or deletion) and staff never change it at the same time; SQLite has one writer anyway.
 async fn visible_order(txn: &DatabaseTransaction, caller: &Caller, id: i64) -> Result<orders::Model, ServiceError> {
     orders::Entity::find_by_id(id)
+        .lock_exclusive()
         .one(txn)
         .await?
         .filter(|order| caller.sees(order.business_id))

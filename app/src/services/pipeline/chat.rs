@@ -1,14 +1,17 @@
 //! Keeping an order in step with its chat: the customer edits or deletes the message that
-//! started it, or replies to it ("make it 3", "add a coke"). Before confirmation the order
-//! follows the chat; after it, staff are asked to look (`orders.attention`), since the
-//! kitchen may already be at work.
+//! started it, or replies to it ("make it 3", "add a coke"). An edit or deletion changes the
+//! order only before confirmation; a reply changes it until the kitchen starts. Anything later
+//! or unclear goes to staff (`orders.attention`).
 
 use chrono::Utc;
 use entity::{
     enums::{InboundStatus, OrderStatus},
     inbound_messages, order_items, orders, outbound_messages,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
+};
 use serde_json::{Value, json};
 
 use super::{
@@ -73,13 +76,31 @@ pub async fn amendment(
     business: &Business,
     message: &inbound_messages::Model,
 ) -> Result<Option<Handled>, ServiceError> {
-    let Some(order) = quoted_order(txn, message).await? else {
+    // A quote of a delivered or cancelled order ("same again, please") is a new message.
+    let Some(order) = quoted_order(txn, message)
+        .await?
+        .filter(|order| order.status.is_active())
+    else {
         return Ok(None);
     };
-    let updated = if !matches!(
+    let open = matches!(
         order.status,
         OrderStatus::Pending | OrderStatus::NeedsReview | OrderStatus::Confirmed
-    ) {
+    );
+    let updated = if message.edited_at.is_some() || message.revoked_at.is_some() {
+        // The reply changed the order once already; doing it again would count it twice.
+        let what = if message.revoked_at.is_some() {
+            "deleted"
+        } else {
+            "edited"
+        };
+        flag(
+            txn,
+            order,
+            format!("The customer {what} their reply about the order: «{}»", message.body),
+        )
+        .await?
+    } else if !open {
         flag(
             txn,
             order,
@@ -117,29 +138,34 @@ async fn quoted_order(
         return Ok(None);
     };
     // A quote names the message by its bare id; Novi keeps WhatsApp Web's full form
-    // (`true_<chat>_<id>` for the business's own messages, `false_…` for the customer's).
+    // (`true_<chat>_<id>` for the business's own messages, `false_…` for the customer's, with
+    // the sender appended in groups).
     let chat = &message.chat_id;
-    let forms = |mine: bool| {
-        let bare = quoted.rsplit('_').next().unwrap_or(quoted);
-        vec![
-            quoted.clone(),
-            format!("{mine}_{chat}_{bare}"),
-            format!("{mine}_{chat}_{bare}_{}", message.author),
-        ]
-    };
+    let bare = quoted
+        .strip_prefix(&format!("true_{chat}_"))
+        .or_else(|| quoted.strip_prefix(&format!("false_{chat}_")))
+        .map_or(quoted.as_str(), |rest| rest.split('_').next().unwrap_or(rest));
     let ours = outbound_messages::Entity::find()
         .filter(outbound_messages::Column::BusinessId.eq(message.business_id))
-        .filter(outbound_messages::Column::ExternalId.is_in(forms(true)))
-        .filter(outbound_messages::Column::ChatId.eq(&message.chat_id))
+        .filter(outbound_messages::Column::ChatId.eq(chat))
+        .filter(
+            Condition::any()
+                .add(outbound_messages::Column::ExternalId.eq(quoted))
+                .add(outbound_messages::Column::ExternalId.starts_with(format!("true_{chat}_{bare}"))),
+        )
         .one(txn)
         .await?;
     if let Some(order_id) = ours.and_then(|reply| reply.order_id) {
-        return Ok(orders::Entity::find_by_id(order_id).one(txn).await?);
+        return Ok(orders::Entity::find_by_id(order_id).lock_exclusive().one(txn).await?);
     }
     let theirs = inbound_messages::Entity::find()
         .filter(inbound_messages::Column::BusinessId.eq(message.business_id))
-        .filter(inbound_messages::Column::ExternalId.is_in(forms(false)))
-        .filter(inbound_messages::Column::ChatId.eq(&message.chat_id))
+        .filter(inbound_messages::Column::ChatId.eq(chat))
+        .filter(
+            Condition::any()
+                .add(inbound_messages::Column::ExternalId.eq(quoted))
+                .add(inbound_messages::Column::ExternalId.starts_with(format!("false_{chat}_{bare}"))),
+        )
         .one(txn)
         .await?;
     let Some(started) = theirs else {
@@ -147,6 +173,7 @@ async fn quoted_order(
     };
     Ok(orders::Entity::find()
         .filter(orders::Column::InboundMessageId.eq(started.id))
+        .lock_exclusive()
         .one(txn)
         .await?)
 }
@@ -242,7 +269,18 @@ async fn amend(
     let before = snapshot(&order, &lines::of_order(txn, order.id).await?);
     lines::replace(txn, order.id, &new_lines).await?;
     let subtotal: i64 = new_lines.iter().map(|line| line.line_total).sum();
+    // Once confirmed the kitchen may have started: the change stands, and staff are told.
+    let attention = (order.status == OrderStatus::Confirmed).then(|| {
+        let note = format!("The customer changed the order after confirmation: «{}»", message.body);
+        match &order.attention {
+            Some(earlier) => format!("{earlier}\n{note}"),
+            None => note,
+        }
+    });
     let mut row = order.into_active_model();
+    if let Some(attention) = attention {
+        row.attention = Set(Some(attention.chars().take(2000).collect()));
+    }
     row.subtotal = Set(subtotal);
     row.total_amount = Set(subtotal.saturating_add(*row.delivery_fee.as_ref()));
     row.updated_at = Set(Utc::now());
@@ -302,15 +340,23 @@ async fn reparse(
     row.delivery_fee = Set(new.delivery_fee);
     row.total_amount = Set(new.total());
     row.confidence = Set(Some(parsed.confidence));
-    row.notes = Set(notes_of(&parsed));
-    if let Some(address) = &parsed.address {
-        row.delivery_address = Set(Some(address.chars().take(500).collect()));
-    }
-    row.response_times = Set(times);
-    row.updated_at = Set(now);
-    if same_lines(&old_lines, &new.items) && status == order.status {
+    let notes = notes_of(&parsed);
+    let address = parsed
+        .address
+        .as_ref()
+        .map(|address| address.chars().take(500).collect::<String>())
+        .or(order.delivery_address.clone());
+    if same_lines(&old_lines, &new.items)
+        && status == order.status
+        && notes == order.notes
+        && address == order.delivery_address
+    {
         return Ok(None);
     }
+    row.notes = Set(notes);
+    row.delivery_address = Set(address);
+    row.response_times = Set(times);
+    row.updated_at = Set(now);
     lines::replace(txn, order.id, &new.items).await?;
     let updated = row.update(txn).await?;
     record(txn, &updated, "order_edited", before, &new.items, &message.body).await?;

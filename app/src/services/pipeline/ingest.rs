@@ -8,7 +8,7 @@ use entity::{
     enums::{InboundStatus, OrderStatus},
     inbound_messages, orders,
 };
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{Handled, Scope, catalogs::Priced, chat, create::Draft};
 use crate::{
@@ -70,6 +70,7 @@ pub async fn handle(
     let started = if message.edited_at.is_some() || message.revoked_at.is_some() {
         orders::Entity::find()
             .filter(orders::Column::InboundMessageId.eq(message.id))
+            .lock_exclusive()
             .one(txn)
             .await?
     } else {

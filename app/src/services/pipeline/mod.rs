@@ -20,7 +20,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    ExprTrait, QueryFilter, QuerySelect,
+    ExprTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, LockBehavior, LockType, Order, Query},
 };
 
@@ -29,7 +29,7 @@ pub use catalogs::Catalogs;
 use ingest::Step;
 
 use crate::{
-    error::{ServiceError, is_unique_violation},
+    error::{ServiceError, is_write_clash},
     events::Event,
     outlets::Outlets,
     services::{businesses::settings, transaction},
@@ -72,8 +72,8 @@ impl Pipeline {
         match self.batch(Pick::Next(limit)).await {
             Ok(done) => Ok(done),
             Err(Failed { ids, error }) if ids.is_empty() => Err(error),
-            Err(Failed { ids, error }) if ids.len() == 1 => {
-                self.failed(ids[0], &error).await?;
+            Err(Failed { ids, .. }) if ids.len() == 1 => {
+                self.one(ids[0]).await?;
                 Ok(1)
             }
             Err(Failed { ids, error }) => {
@@ -92,7 +92,10 @@ impl Pipeline {
         loop {
             match self.batch(Pick::One(id)).await {
                 Ok(_) => return Ok(()),
-                Err(Failed { error, .. }) if clashes < 3 && is_clash(&error) => clashes += 1,
+                Err(Failed {
+                    error: ServiceError::Database(error),
+                    ..
+                }) if clashes < 3 && is_write_clash(&error) => clashes += 1,
                 Err(Failed { error, .. }) => return self.failed(id, &error).await,
             }
         }
@@ -125,6 +128,11 @@ impl Pipeline {
         let mut statuses: HashMap<InboundStatus, Vec<i64>> = HashMap::new();
         let mut drafts = Vec::new();
         for row in &rows {
+            // A reply may quote an order this very batch is about to make: make those first.
+            if row.quoted_external_id.is_some() && !drafts.is_empty() {
+                let made = create::write(&txn, &scope, std::mem::take(&mut drafts)).await;
+                events.extend(made.map_err(failed(&ids))?);
+            }
             match ingest::handle(&txn, &mut scope, row).await.map_err(failed(&ids))? {
                 Step::Handled(handled) => {
                     events.extend(handled.events);
@@ -160,6 +168,10 @@ impl Pipeline {
         let Some(row) = inbound_messages::Entity::find_by_id(id).one(&self.db).await? else {
             return Ok(());
         };
+        if row.status != InboundStatus::Received {
+            // Handled after all (the commit went through, or another instance took it).
+            return Ok(());
+        }
         let attempts = row.attempts + 1;
         let give_up = attempts >= MAX_ATTEMPTS;
         tracing::error!(message = id, attempts, %error, give_up, "cannot handle an inbound message");
@@ -180,16 +192,32 @@ impl Pipeline {
                 }),
             )
             .filter(Column::Id.eq(id))
+            .filter(Column::Status.eq(InboundStatus::Received))
+            .filter(Column::Attempts.eq(row.attempts))
             .exec(&self.db)
             .await?;
         Ok(())
     }
-}
 
-/// A write that lost a race with another writer (an order number taken, SQLite's lock).
-fn is_clash(error: &ServiceError) -> bool {
-    matches!(error, ServiceError::Database(error)
-        if is_unique_violation(error) || error.to_string().contains("database is locked"))
+    /// Sets aside the next waiting message after it crashed the pipeline, so it cannot do it
+    /// again and again; staff find it `failed` with the reason.
+    pub async fn set_aside_next(&self, reason: &str) -> Result<(), ServiceError> {
+        let next = inbound_messages::Entity::find()
+            .filter(due())
+            .order_by_asc(Column::Id)
+            .one(&self.db)
+            .await?;
+        if let Some(row) = next {
+            inbound_messages::Entity::update_many()
+                .col_expr(Column::Status, Expr::value(InboundStatus::Failed))
+                .col_expr(Column::LastError, Expr::value(reason))
+                .filter(Column::Id.eq(row.id))
+                .filter(Column::Status.eq(InboundStatus::Received))
+                .exec(&self.db)
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 fn due() -> Condition {
