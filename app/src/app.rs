@@ -2,10 +2,18 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     components::{Route, Router, Routes},
+    hooks::use_location,
     path,
 };
 
-use crate::pages::{home::Home, not_found::NotFound};
+use crate::{
+    api::account::Logout,
+    pages::{
+        not_found::NotFound,
+        orders::OrdersBoard,
+        sign_in::{RegisterBusiness, SignIn},
+    },
+};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -40,17 +48,43 @@ pub fn App() -> impl IntoView {
         <Title text="Novi" />
         <Router>
             <header class="topbar">
-                <a class="brand" href="/">
+                <a class="brand" href="/orders">
                     "Novi"
                 </a>
-                <span class="tagline">"Orders from WhatsApp, ready to cook"</span>
+                <Nav />
             </header>
             <main class="page">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/") view=OrdersBoard />
+                    <Route path=path!("/orders") view=OrdersBoard />
+                    <Route path=path!("/login") view=SignIn />
+                    <Route path=path!("/register") view=RegisterBusiness />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The signed-in navigation; the sign-in pages show none.
+#[component]
+fn Nav() -> impl IntoView {
+    let location = use_location();
+    let public = move || matches!(location.pathname.get().as_str(), "/login" | "/register");
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            let _ = window().location().set_href("/login");
+        }
+    });
+    view! {
+        <Show when=move || !public()>
+            <nav class="nav" aria-label="Main">
+                <a href="/orders">"Orders"</a>
+                <button class="link" data-test="sign-out" on:click=move |_| {
+                    logout.dispatch(Logout {});
+                }>"Sign out"</button>
+            </nav>
+        </Show>
     }
 }
 

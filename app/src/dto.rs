@@ -167,6 +167,9 @@ pub struct OrderDto {
     pub confidence: Option<f64>,
     /// When each step happened: `received`, `parsed`, `confirmed`, … → instant.
     pub response_times: std::collections::BTreeMap<String, DateTime<Utc>>,
+    /// What staff should look at: the customer changed the order in the chat after it was
+    /// confirmed, or wrote something the pipeline could not apply.
+    pub attention: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -4,6 +4,7 @@
 pub mod api;
 mod app;
 pub mod dto;
+mod live;
 pub mod money;
 mod pages;
 pub mod parser;

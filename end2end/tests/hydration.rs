@@ -1,63 +1,127 @@
-//! The dashboard shell in a real browser: rendered by the server, hydrated by the WASM bundle,
-//! and interactive afterwards.
+//! The dashboard in a real browser: a signed-out visitor is sent to sign in and back, the
+//! board is rendered by the server and hydrated, a new order appears by itself with a cue, a
+//! status button moves an order, and a phone-sized screen never scrolls sideways.
 
 use std::time::Duration;
 
-use end2end::{TestBrowser, screenshot, text_of, wait_for_hydration, wait_until};
-use novi_tests::{Engine, spawn_app};
+use app::services::whatsapp::{self as records, Incoming};
+use chromiumoxide::{Page, cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams};
+use end2end::{TestBrowser, screenshot, wait_for_hydration, wait_until};
+use entity::{enums::Transport, orders};
+use novi_tests::{DEMO_PASSWORD, Engine, eventually, spawn_app};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-#[tokio::test]
-async fn the_home_page_hydrates_and_its_status_check_runs_again() {
-    let app = spawn_app(Engine::Sqlite).await;
-    let browser = TestBrowser::launch().await;
-    let page = browser.open(&app.url("/")).await;
+async fn type_into(page: &Page, selector: &str, text: &str) {
+    let field = page.find_element(selector).await.expect("the field");
+    field.click().await.expect("focus");
+    field.type_str(text).await.expect("typing");
+}
 
-    wait_for_hydration(&page).await;
-    assert!(
-        text_of(&page, "[data-test=database]")
-            .await
-            .contains("SQLite (reachable)")
-    );
-    assert_eq!(
-        text_of(&page, "[data-test=check-count]").await,
-        "Checked when the page loaded."
-    );
-
-    page.find_element("[data-test=recheck]")
+async fn click(page: &Page, selector: &str) {
+    page.find_element(selector)
         .await
-        .expect("button")
+        .unwrap_or_else(|_| panic!("{selector} is on the page"))
         .click()
         .await
         .expect("click");
+}
+
+#[tokio::test]
+async fn signing_in_leads_to_a_board_that_updates_itself() {
+    let app = spawn_app(Engine::Sqlite).await;
+    app.seed_demo(30).await;
+    let browser = TestBrowser::launch().await;
+    let page = browser.open(&app.url("/orders?status=pending")).await;
+
+    wait_for_hydration(&page).await;
+    wait_until(&page, "location.pathname === '/login'", Duration::from_secs(10)).await;
+    type_into(&page, "#email", "staff@pizzapalace.example").await;
+    type_into(&page, "#password", DEMO_PASSWORD).await;
+    click(&page, "[data-test=sign-in]").await;
     wait_until(
         &page,
-        "document.querySelector('[data-test=check-count]').innerText === 'Checked 1 more time since the page loaded.'",
+        "location.pathname === '/orders' && location.search === '?status=pending'",
+        Duration::from_secs(15),
+    )
+    .await;
+    wait_for_hydration(&page).await;
+    wait_until(
+        &page,
+        "document.querySelectorAll('[data-test=orders] [data-status=pending]').length > 0",
         Duration::from_secs(10),
     )
     .await;
-    // The check ran again in the browser by calling the server function over HTTP (the first
-    // reading was rendered on the server, so this route was never requested before).
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let metrics = app.get("/metrics").await.text().await.unwrap();
-        let called = metrics.lines().any(|line| {
-            line.starts_with("http_requests_total")
-                && line.contains("route=\"/rpc/system_status\"")
-                && line.contains("status=\"200\"")
-        });
-        if called {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the browser never called the server: {metrics}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(text_of(&page, "[data-test=latency]").await.ends_with(" ms"));
 
-    let shot = screenshot(&page, "home").await;
-    assert!(std::fs::metadata(&shot).expect("screenshot exists").len() > 10_000);
+    // A customer writes: the order appears without a reload, with a cue.
+    records::record_inbound(
+        &app.db,
+        1,
+        Transport::Web,
+        None,
+        Incoming {
+            external_id: "board-live-1".into(),
+            chat_id: "15559990001@c.us".into(),
+            author: "15559990001@c.us".into(),
+            push_name: Some("Live Customer".into()),
+            body: "2x margherita large".into(),
+            message_type: "chat".into(),
+            quoted_external_id: None,
+            sent_at: chrono::Utc::now().timestamp(),
+        },
+    )
+    .await
+    .unwrap();
+    let order = eventually(Duration::from_secs(5), "the order", || async {
+        orders::Entity::find()
+            .filter(orders::Column::CustomerPhone.eq("+15559990001"))
+            .one(&app.db)
+            .await
+            .unwrap()
+    })
+    .await;
+    let card = format!("[data-order='{}']", order.id);
+    wait_until(
+        &page,
+        &format!("document.querySelector(\"{card}\") !== null"),
+        Duration::from_secs(5),
+    )
+    .await;
+    wait_until(
+        &page,
+        "document.querySelector('[data-test=arrived]').innerText.includes('new order')",
+        Duration::from_secs(5),
+    )
+    .await;
+    screenshot(&page, "orders").await;
+
+    // Confirming it from the board: it leaves the pending list, and is confirmed.
+    click(&page, &format!("{card} [data-test=to-confirmed]")).await;
+    wait_until(
+        &page,
+        &format!("document.querySelector(\"{card}\") === null"),
+        Duration::from_secs(10),
+    )
+    .await;
+    let confirmed = orders::Entity::find_by_id(order.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(confirmed.status.as_str(), "confirmed");
+
+    // On a phone-sized screen nothing scrolls sideways.
+    page.execute(SetDeviceMetricsOverrideParams::new(390, 844, 2.0, true))
+        .await
+        .expect("phone viewport");
+    page.goto(app.url("/orders")).await.expect("the board again");
+    wait_for_hydration(&page).await;
+    wait_until(
+        &page,
+        "document.documentElement.scrollWidth <= 390",
+        Duration::from_secs(5),
+    )
+    .await;
+    screenshot(&page, "orders-phone").await;
 
     browser.close().await;
     app.stop().await;

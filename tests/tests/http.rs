@@ -1,6 +1,6 @@
 //! The server as an HTTP client sees it: health, readiness, metrics, errors, the rendered shell.
 
-use novi_tests::{Engine, Options, on_every_engine, spawn_app, spawn_app_with};
+use novi_tests::{DEMO_PASSWORD, Engine, Options, on_every_engine, spawn_app, spawn_app_with};
 use serde_json::Value;
 
 on_every_engine!(
@@ -84,11 +84,34 @@ async fn unknown_api_routes_answer_json_404(engine: Engine) {
 
 async fn the_dashboard_shell_is_rendered_on_the_server(engine: Engine) {
     let app = spawn_app(engine).await;
-    let response = app.get("/").await;
+    app.seed_demo(3).await;
+    // Signed out, the dashboard sends the visitor to sign in, and back afterwards.
+    for (page, back) in [("/", "/"), ("/orders?status=pending", "/orders%3Fstatus%3Dpending")] {
+        let response = app.get(page).await;
+        assert_eq!(response.status(), 303, "{page}");
+        assert_eq!(response.headers()["location"], format!("/login?next={back}"));
+    }
+    let response = app.get("/login").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
-    assert!(html.contains("System status"), "{html}");
+    assert!(html.contains("Sign in"), "{html}");
+
+    let token = app.token("staff@pizzapalace.example", DEMO_PASSWORD).await;
+    let board = app
+        .client
+        .get(app.url("/orders"))
+        .header("cookie", format!("novi_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(board.status(), 200);
+    let html = board.text().await.unwrap();
+    assert!(html.contains("<h1>Orders</h1>"), "{html}");
+    assert!(
+        html.contains("data-order="),
+        "the seeded orders are rendered on the server: {html}"
+    );
     assert!(
         html.contains("/pkg/frontend.js"),
         "the page loads the hydration bundle: {html}"

@@ -5,7 +5,7 @@ use leptos::server_fn::codec::Json;
 
 use crate::{
     api::AppError,
-    dto::{Credentials, PasswordChange, UserDto, UserSummary},
+    dto::{Credentials, PasswordChange, Registration, UserDto, UserSummary},
 };
 
 /// Signs in and sets the session cookie.
@@ -21,6 +21,18 @@ pub async fn login(credentials: Credentials) -> Result<UserSummary, AppError> {
         state.secure_cookies,
     ));
     Ok(UserSummary::from(&user))
+}
+
+/// Registers a business with its owner and signs the owner in.
+#[server(prefix = "/rpc", endpoint = "account/register", input = Json)]
+pub async fn register(registration: Registration) -> Result<UserSummary, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    let credentials = Credentials {
+        email: registration.email.clone(),
+        password: registration.password.clone(),
+    };
+    crate::services::auth::register(&state.db, registration).await?;
+    login(credentials).await
 }
 
 /// Ends the dashboard session.

@@ -13,6 +13,7 @@ mod health;
 mod metrics;
 mod openapi;
 mod orders;
+mod pages;
 mod products;
 mod rate_limit;
 mod responses;
@@ -60,6 +61,7 @@ fn routes(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), pages::require_session))
         .route_layer(middleware::from_fn(metrics::record))
         .layer(middleware::from_fn_with_state(
             (rate_limit::Limits::new(), state.clone()),

@@ -134,6 +134,7 @@ fn to_dto(order: orders::Model, items: Vec<order_items::Model>) -> OrderDto {
         total_amount: amount(order.total_amount),
         confidence: order.confidence,
         response_times: response_times(&order.response_times),
+        attention: order.attention,
         created_at: order.created_at,
         updated_at: order.updated_at,
         currency,

@@ -1,0 +1,309 @@
+//! The orders board (`/orders`, also `/`): what needs review first, then every order with its
+//! filters in the address (so a filtered board can be shared), kept current by the live feed.
+
+use entity::enums::OrderStatus;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::{
+        AppError,
+        orders::{ChangeOrderStatus, list_orders},
+    },
+    dto::{OrderDto, OrderPage, OrderQuery},
+    live, money,
+};
+
+const PAGE_SIZE: u64 = 20;
+
+/// The steps staff take from the board, in the order they come.
+const STEPS: &[(OrderStatus, &str)] = &[
+    (OrderStatus::Pending, "Accept"),
+    (OrderStatus::Confirmed, "Confirm"),
+    (OrderStatus::Preparing, "Start preparing"),
+    (OrderStatus::OutForDelivery, "Out for delivery"),
+    (OrderStatus::Delivered, "Delivered"),
+];
+
+#[component]
+pub fn OrdersBoard() -> impl IntoView {
+    let query = use_query_map();
+    let status = Memo::new(move |_| query.read().get("status").filter(|s| !s.is_empty()));
+    let search = Memo::new(move |_| query.read().get("q").filter(|s| !s.is_empty()));
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|page| page.parse::<u64>().ok())
+            .unwrap_or(1)
+            .max(1)
+    });
+    // Bumped by the live feed and by every status change: both lists load again.
+    let changes = RwSignal::new(0u64);
+    let orders = Resource::new(
+        move || (status.get(), search.get(), page.get(), changes.get()),
+        |(status, q, page, _)| {
+            list_orders(OrderQuery {
+                status,
+                q,
+                page: Some(page),
+                limit: Some(PAGE_SIZE),
+                ..OrderQuery::default()
+            })
+        },
+    );
+    let review = Resource::new(
+        move || changes.get(),
+        |_| {
+            list_orders(OrderQuery {
+                status: Some(OrderStatus::NeedsReview.as_str().to_string()),
+                limit: Some(PAGE_SIZE),
+                ..OrderQuery::default()
+            })
+        },
+    );
+    let change = ServerAction::<ChangeOrderStatus>::new();
+    Effect::new(move |_| {
+        if change.version().get() > 0 {
+            changes.update(|n| *n += 1);
+        }
+    });
+    let arrived = RwSignal::new(0u32);
+    live::on_order_events(move |kind| {
+        changes.update(|n| *n += 1);
+        if kind == "order.created" {
+            arrived.update(|n| *n += 1);
+            live::chime();
+        }
+    });
+
+    view! {
+        <section class="board">
+            <header class="board-head">
+                <h1>"Orders"</h1>
+                <SoundToggle />
+            </header>
+            <p class="cue" role="status" aria-live="polite" data-test="arrived">
+                {move || match arrived.get() {
+                    0 => String::new(),
+                    1 => "A new order just arrived.".to_string(),
+                    n => format!("{n} new orders arrived."),
+                }}
+            </p>
+            <Filters status search />
+            <StatusError change />
+            <Transition fallback=|| ()>
+                {move || review.get().map(|result| match result {
+                    Ok(page) if !page.orders.is_empty() => view! {
+                        <section class="review" aria-labelledby="review-title" data-test="review">
+                            <h2 id="review-title">{format!("Needs review ({})", page.pagination.total)}</h2>
+                            <OrderList orders=page.orders change />
+                        </section>
+                    }
+                    .into_any(),
+                    _ => ().into_any(),
+                })}
+            </Transition>
+            <Transition fallback=|| view! { <p class="muted">"Loading orders…"</p> }>
+                {move || orders.get().map(|result| view! { <Listing result change status search page /> })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The filter bar: a plain GET form, so it works before the page is interactive and its
+/// result is a link.
+#[component]
+fn Filters(status: Memo<Option<String>>, search: Memo<Option<String>>) -> impl IntoView {
+    view! {
+        <form class="filters" method="get" action="/orders" role="search">
+            <label for="status">"Status"</label>
+            <select id="status" name="status">
+                <option value="" selected=move || status.get().is_none()>"All"</option>
+                {OrderStatus::ALL
+                    .iter()
+                    .map(|option| {
+                        let value = option.as_str();
+                        view! {
+                            <option value=value selected=move || status.get().as_deref() == Some(value)>
+                                {label(*option)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <label for="q">"Customer"</label>
+            <input id="q" name="q" type="search" placeholder="Name or phone" value=move || search.get().unwrap_or_default() />
+            <button class="button" type="submit">"Filter"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Listing(
+    result: Result<OrderPage, AppError>,
+    change: ServerAction<ChangeOrderStatus>,
+    status: Memo<Option<String>>,
+    search: Memo<Option<String>>,
+    page: Memo<u64>,
+) -> impl IntoView {
+    match result {
+        Err(error) => {
+            view! { <p class="error" role="alert">"The orders could not be loaded: " {error.message}</p> }.into_any()
+        }
+        Ok(found) if found.orders.is_empty() => view! {
+            <p class="empty" data-test="empty">
+                {if status.get_untracked().is_some() || search.get_untracked().is_some() {
+                    "No orders match these filters."
+                } else {
+                    "No orders yet. They appear here the moment a customer writes."
+                }}
+            </p>
+        }
+        .into_any(),
+        Ok(found) => {
+            let pages = found.pagination.pages;
+            let link = move |to: u64| {
+                let mut parts = vec![format!("page={to}")];
+                if let Some(status) = status.get_untracked() {
+                    parts.push(format!("status={status}"));
+                }
+                if let Some(q) = search.get_untracked() {
+                    parts.push(format!("q={}", q.replace(' ', "+")));
+                }
+                format!("/orders?{}", parts.join("&"))
+            };
+            let current = page.get_untracked();
+            view! {
+                <OrderList orders=found.orders change />
+                <nav class="pager" aria-label="Pages">
+                    {(current > 1).then(|| view! { <a href=link(current - 1) rel="prev">"← Newer"</a> })}
+                    <span class="muted">{format!("Page {current} of {}", pages.max(1))}</span>
+                    {(current < pages).then(|| view! { <a href=link(current + 1) rel="next">"Older →"</a> })}
+                </nav>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn OrderList(orders: Vec<OrderDto>, change: ServerAction<ChangeOrderStatus>) -> impl IntoView {
+    view! {
+        <ul class="orders" data-test="orders">
+            {orders.into_iter().map(|order| view! { <OrderCard order change /> }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn OrderCard(order: OrderDto, change: ServerAction<ChangeOrderStatus>) -> impl IntoView {
+    let id = order.id;
+    let status = order.status;
+    let items = order
+        .items
+        .iter()
+        .map(|item| format!("{}× {}", quantity(item.quantity), item.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let steps = STEPS
+        .iter()
+        .filter(|(next, _)| status.can_become(*next))
+        .map(|(next, name)| {
+            let next = *next;
+            view! {
+                <button
+                    class="button small"
+                    data-test=format!("to-{}", next.as_str())
+                    disabled=move || change.pending().get()
+                    on:click=move |_| {
+                        change.dispatch(ChangeOrderStatus { id, status: next });
+                    }
+                >
+                    {*name}
+                </button>
+            }
+        })
+        .collect_view();
+    let cancellable = status.can_become(OrderStatus::Cancelled);
+    view! {
+        <li class="order" data-order=id data-status=status.as_str()>
+            <div class="order-main">
+                <a class="order-number" href=format!("/orders/{id}")>{format!("#{}", order.order_number)}</a>
+                <span class=format!("badge {}", status.as_str())>{label(status)}</span>
+                <span class="customer">{order.customer_name.clone().unwrap_or_else(|| "Customer".into())}</span>
+                <span class="total">{money::display(money::from_decimal(order.total_amount, &order.currency).unwrap_or(0), &order.currency)}</span>
+            </div>
+            <p class="items">{items}</p>
+            {order.attention.clone().map(|note| view! { <p class="attention" role="note">{note}</p> })}
+            <div class="actions">
+                {steps}
+                {cancellable.then(|| view! {
+                    <button
+                        class="button small quiet"
+                        data-test="to-cancelled"
+                        disabled=move || change.pending().get()
+                        on:click=move |_| {
+                            change.dispatch(ChangeOrderStatus { id, status: OrderStatus::Cancelled });
+                        }
+                    >
+                        "Cancel"
+                    </button>
+                })}
+            </div>
+            <p class="muted when">{order.created_at.format("%b %e, %H:%M UTC").to_string()}</p>
+        </li>
+    }
+}
+
+/// Why the last status change did not happen (someone else moved the order first, say).
+#[component]
+fn StatusError(change: ServerAction<ChangeOrderStatus>) -> impl IntoView {
+    move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <p class="error" role="alert">{error.message}</p> })
+    }
+}
+
+#[component]
+fn SoundToggle() -> impl IntoView {
+    let on = RwSignal::new(false);
+    Effect::new(move |_| on.set(live::sound_on()));
+    view! {
+        <label class="toggle">
+            <input
+                type="checkbox"
+                prop:checked=move || on.get()
+                on:change=move |event| {
+                    let checked = event_target_checked(&event);
+                    on.set(checked);
+                    live::set_sound(checked);
+                }
+            />
+            "Sound for new orders"
+        </label>
+    }
+}
+
+fn label(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::Pending => "Pending",
+        OrderStatus::NeedsReview => "Needs review",
+        OrderStatus::Confirmed => "Confirmed",
+        OrderStatus::Preparing => "Preparing",
+        OrderStatus::OutForDelivery => "Out for delivery",
+        OrderStatus::Delivered => "Delivered",
+        OrderStatus::Cancelled => "Cancelled",
+    }
+}
+
+fn quantity(quantity: f64) -> String {
+    if quantity.fract() == 0.0 {
+        format!("{quantity:.0}")
+    } else {
+        format!("{quantity}")
+    }
+}
