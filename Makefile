@@ -8,6 +8,8 @@ SITE := target/site
 # The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
 export TRUNK_SKIP_VERSION_CHECK := true
+# binaryen's wasm-opt from crates.io (never Debian's, whose build breaks hydration).
+WASM_OPT_VERSION := 116
 
 # Development defaults for `make run`; override on the command line or in the environment.
 NOVI_DEMO_PASSWORD ?= pizzapalace
@@ -21,6 +23,8 @@ tools:
 	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" || \
 		cargo install wasm-bindgen-cli --version "=$(WASM_BINDGEN_VERSION)"
 	@trunk --version 2>/dev/null | grep -q "^trunk 0\.21\." || cargo install trunk --version '~0.21' --locked
+	@wasm-opt --version 2>/dev/null | grep -qF "version_$(WASM_OPT_VERSION)" || \
+		cargo install wasm-opt --version "=0.$(WASM_OPT_VERSION).1" --locked
 
 ## The browser bundle (target/site/pkg) plus the public files beside it.
 frontend: tools
