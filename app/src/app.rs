@@ -10,6 +10,7 @@ use crate::{
     api::account::Logout,
     pages::{
         not_found::NotFound,
+        order_detail::OrderDetail,
         orders::OrdersBoard,
         sign_in::{RegisterBusiness, SignIn},
     },
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=OrdersBoard />
                     <Route path=path!("/orders") view=OrdersBoard />
+                    <Route path=path!("/orders/:id") view=OrderDetail />
                     <Route path=path!("/login") view=SignIn />
                     <Route path=path!("/register") view=RegisterBusiness />
                 </Routes>

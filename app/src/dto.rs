@@ -174,6 +174,34 @@ pub struct OrderDto {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The chat around an order, for the order page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    /// The customer's message the order came from (none for orders typed in by staff).
+    pub message: Option<CustomerMessage>,
+    pub replies: Vec<SentReply>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerMessage {
+    pub body: String,
+    /// The name their WhatsApp shows.
+    pub sender: Option<String>,
+    pub in_group: bool,
+    pub sent_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentReply {
+    pub body: String,
+    pub template: Option<String>,
+    pub status: entity::enums::OutboundStatus,
+    pub queued_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Pagination {

@@ -1,12 +1,13 @@
 //! The dashboard in a real browser: a signed-out visitor is sent to sign in and back, the
 //! board is rendered by the server and hydrated, a new order appears by itself with a cue, a
-//! status button moves an order, and a phone-sized screen never scrolls sideways.
+//! status button moves an order, its page shows the customer's message and the replies, and
+//! a phone-sized screen never scrolls sideways.
 
 use std::time::Duration;
 
 use app::services::whatsapp::{self as records, Incoming};
 use chromiumoxide::{Page, cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams};
-use end2end::{TestBrowser, screenshot, wait_for_hydration, wait_until};
+use end2end::{TestBrowser, screenshot, text_of, wait_for_hydration, wait_until};
 use entity::{enums::Transport, orders};
 use novi_tests::{DEMO_PASSWORD, Engine, eventually, spawn_app};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -108,6 +109,25 @@ async fn signing_in_leads_to_a_board_that_updates_itself() {
         .unwrap()
         .unwrap();
     assert_eq!(confirmed.status.as_str(), "confirmed");
+
+    // The order's page: the customer's words beside the order, and the replies sent.
+    page.goto(app.url(&format!("/orders/{}", order.id)))
+        .await
+        .expect("the order page");
+    wait_for_hydration(&page).await;
+    assert_eq!(text_of(&page, "[data-test=original]").await, "2x margherita large");
+    assert_eq!(text_of(&page, "[data-test=total]").await, "$34.97");
+    assert_eq!(text_of(&page, "[data-test=status]").await, "Confirmed");
+    let replies = text_of(&page, "[data-test=replies]").await;
+    assert!(replies.contains("is confirmed"), "{replies}");
+    click(&page, "[data-test=to-preparing]").await;
+    wait_until(
+        &page,
+        "document.querySelector('[data-test=status]').innerText === 'Preparing'",
+        Duration::from_secs(10),
+    )
+    .await;
+    screenshot(&page, "order").await;
 
     // On a phone-sized screen nothing scrolls sideways.
     page.execute(SetDeviceMetricsOverrideParams::new(390, 844, 2.0, true))

@@ -5,7 +5,7 @@ use leptos::server_fn::codec::Json;
 
 use crate::{
     api::AppError,
-    dto::{NewOrder, OrderChanges, OrderDto, OrderPage, OrderQuery},
+    dto::{Conversation, NewOrder, OrderChanges, OrderDto, OrderPage, OrderQuery},
 };
 use entity::enums::OrderStatus;
 
@@ -19,6 +19,13 @@ pub async fn list_orders(query: OrderQuery) -> Result<OrderPage, AppError> {
 pub async fn get_order(id: i64) -> Result<OrderDto, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
     Ok(crate::services::orders::get(&state.db, &caller, id).await?)
+}
+
+/// The customer's message and the replies about an order.
+#[server(prefix = "/rpc", endpoint = "orders/conversation", input = Json)]
+pub async fn order_conversation(id: i64) -> Result<Conversation, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    Ok(crate::services::orders::conversation(&state.db, &caller, id).await?)
 }
 
 /// An order typed in by staff (source `manual`).

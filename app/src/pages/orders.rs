@@ -14,6 +14,8 @@ use crate::{
     live, money,
 };
 
+use super::when;
+
 const PAGE_SIZE: u64 = 20;
 
 /// The steps staff take from the board, in the order they come.
@@ -206,6 +208,25 @@ fn OrderCard(order: OrderDto, change: ServerAction<ChangeOrderStatus>) -> impl I
         .map(|item| format!("{}× {}", quantity(item.quantity), item.name))
         .collect::<Vec<_>>()
         .join(", ");
+    view! {
+        <li class="order" data-order=id data-status=status.as_str()>
+            <div class="order-main">
+                <a class="order-number" href=format!("/orders/{id}")>{format!("#{}", order.order_number)}</a>
+                <span class=format!("badge {}", status.as_str())>{label(status)}</span>
+                <span class="customer">{order.customer_name.clone().unwrap_or_else(|| "Customer".into())}</span>
+                <span class="total">{money::display(money::from_decimal(order.total_amount, &order.currency).unwrap_or(0), &order.currency)}</span>
+            </div>
+            <p class="items">{items}</p>
+            {order.attention.clone().map(|note| view! { <p class="attention" role="note">{note}</p> })}
+            <StatusActions id status change />
+            <p class="muted when">{when::day_and_time(order.created_at)}</p>
+        </li>
+    }
+}
+
+/// The buttons for the steps an order in `status` may take next.
+#[component]
+pub fn StatusActions(id: i64, status: OrderStatus, change: ServerAction<ChangeOrderStatus>) -> impl IntoView {
     let steps = STEPS
         .iter()
         .filter(|(next, _)| status.can_become(*next))
@@ -227,38 +248,27 @@ fn OrderCard(order: OrderDto, change: ServerAction<ChangeOrderStatus>) -> impl I
         .collect_view();
     let cancellable = status.can_become(OrderStatus::Cancelled);
     view! {
-        <li class="order" data-order=id data-status=status.as_str()>
-            <div class="order-main">
-                <span class="order-number">{format!("#{}", order.order_number)}</span>
-                <span class=format!("badge {}", status.as_str())>{label(status)}</span>
-                <span class="customer">{order.customer_name.clone().unwrap_or_else(|| "Customer".into())}</span>
-                <span class="total">{money::display(money::from_decimal(order.total_amount, &order.currency).unwrap_or(0), &order.currency)}</span>
-            </div>
-            <p class="items">{items}</p>
-            {order.attention.clone().map(|note| view! { <p class="attention" role="note">{note}</p> })}
-            <div class="actions">
-                {steps}
-                {cancellable.then(|| view! {
-                    <button
-                        class="button small quiet"
-                        data-test="to-cancelled"
-                        disabled=move || change.pending().get()
-                        on:click=move |_| {
-                            change.dispatch(ChangeOrderStatus { id, status: OrderStatus::Cancelled });
-                        }
-                    >
-                        "Cancel"
-                    </button>
-                })}
-            </div>
-            <p class="muted when">{order.created_at.format("%b %e, %H:%M UTC").to_string()}</p>
-        </li>
+        <div class="actions">
+            {steps}
+            {cancellable.then(|| view! {
+                <button
+                    class="button small quiet"
+                    data-test="to-cancelled"
+                    disabled=move || change.pending().get()
+                    on:click=move |_| {
+                        change.dispatch(ChangeOrderStatus { id, status: OrderStatus::Cancelled });
+                    }
+                >
+                    "Cancel"
+                </button>
+            })}
+        </div>
     }
 }
 
 /// Why the last status change did not happen (someone else moved the order first, say).
 #[component]
-fn StatusError(change: ServerAction<ChangeOrderStatus>) -> impl IntoView {
+pub fn StatusError(change: ServerAction<ChangeOrderStatus>) -> impl IntoView {
     move || {
         change
             .value()
@@ -288,7 +298,7 @@ fn SoundToggle() -> impl IntoView {
     }
 }
 
-fn label(status: OrderStatus) -> &'static str {
+pub fn label(status: OrderStatus) -> &'static str {
     match status {
         OrderStatus::Pending => "Pending",
         OrderStatus::NeedsReview => "Needs review",
@@ -311,7 +321,7 @@ fn query_value(text: &str) -> String {
         .collect()
 }
 
-fn quantity(quantity: f64) -> String {
+pub fn quantity(quantity: f64) -> String {
     if quantity.fract() == 0.0 {
         format!("{quantity:.0}")
     } else {

@@ -2,11 +2,13 @@
 //! them (`changes`), always within the caller's business.
 
 mod changes;
+mod conversation;
 mod pricing;
 mod query;
 
 pub(crate) use changes::next_order_number;
 pub use changes::{change_status, create, tracking_token, update};
+pub use conversation::of_order as conversation;
 
 use entity::orders;
 use serde_json::json;
