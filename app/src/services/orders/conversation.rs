@@ -1,22 +1,17 @@
 //! The chat around an order: the customer's message it came from and every reply Novi queued
 //! about it, for the order page.
 
-use entity::{inbound_messages, orders, outbound_messages};
+use entity::{inbound_messages, outbound_messages};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
     dto::{Conversation, CustomerMessage, SentReply},
     error::ServiceError,
-    services::{access::Permission, auth::Caller},
+    services::auth::Caller,
 };
 
 pub async fn of_order(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<Conversation, ServiceError> {
-    caller.require(Permission::ViewOrders)?;
-    let order = orders::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|order| caller.sees(order.business_id))
-        .ok_or(ServiceError::NotFound("order"))?;
+    let order = super::query::visible(db, caller, id).await?;
     let message = match order.inbound_message_id {
         Some(message_id) => inbound_messages::Entity::find_by_id(message_id).one(db).await?,
         None => None,

@@ -69,13 +69,18 @@ pub async fn list(db: &DatabaseConnection, caller: &Caller, query: OrderQuery) -
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<OrderDto, ServiceError> {
+    let order = visible(db, caller, id).await?;
+    Ok(with_items(db, vec![order]).await?.remove(0))
+}
+
+/// An order the caller may look at; another business's answers like a missing one.
+pub(super) async fn visible(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<orders::Model, ServiceError> {
     caller.require(Permission::ViewOrders)?;
-    let order = orders::Entity::find_by_id(id)
+    orders::Entity::find_by_id(id)
         .one(db)
         .await?
         .filter(|order| caller.sees(order.business_id))
-        .ok_or(ServiceError::NotFound("order"))?;
-    Ok(with_items(db, vec![order]).await?.remove(0))
+        .ok_or(ServiceError::NotFound("order"))
 }
 
 /// Attaches each order's items with one query for the whole page.
