@@ -1,12 +1,21 @@
 //! `orders.response_times`: when each step of an order happened (`received`, `parsed`,
 //! `confirmed`, `preparing`, `out_for_delivery`, `delivered`), read back as durations.
 
-use chrono::{DateTime, Duration};
+use chrono::{DateTime, Duration, Utc};
 use entity::{enums::OrderStatus, orders};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
 
 use crate::error::ServiceError;
+
+/// The stamps with `step` set to `at`.
+pub fn stamped(times: &Value, step: &str, at: DateTime<Utc>) -> Value {
+    let mut times = times.clone();
+    if let Value::Object(map) = &mut times {
+        map.insert(step.to_string(), Value::String(at.to_rfc3339()));
+    }
+    times
+}
 
 /// The time from one step to a later one, when both happened.
 pub fn between(times: &Value, from: &str, to: &str) -> Option<Duration> {
@@ -61,5 +70,8 @@ mod tests {
         let minutes = Duration::minutes;
         assert_eq!(median(vec![minutes(30), minutes(10), minutes(20)]), Some(minutes(20)));
         assert_eq!(median(Vec::new()), None);
+        let at = "2026-11-26T12:05:00Z".parse::<DateTime<Utc>>().unwrap();
+        let later = stamped(&times, "delivered", at);
+        assert_eq!(between(&later, "confirmed", "delivered"), Some(Duration::seconds(210)));
     }
 }

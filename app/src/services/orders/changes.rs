@@ -28,6 +28,7 @@ use crate::{
         audit::{self, AuditEntry},
         auth::Caller,
         replies::{self, Chat, Template},
+        response_times,
     },
 };
 
@@ -277,10 +278,7 @@ pub async fn change_status(
         )));
     }
     let now = Utc::now();
-    let mut times = order.response_times.clone();
-    if let Value::Object(map) = &mut times {
-        map.insert(next.as_str().to_string(), json!(now.to_rfc3339()));
-    }
+    let times = response_times::stamped(&order.response_times, next.as_str(), now);
     // Guarded by the status read above, so two people clicking at once cannot both win.
     let result = orders::Entity::update_many()
         .col_expr(orders::Column::Status, Expr::value(next.as_str()))

@@ -25,6 +25,7 @@ use crate::{
         audit::{self, AuditEntry},
         orders::event,
         replies::{self, Chat, Template},
+        response_times,
     },
 };
 
@@ -271,15 +272,14 @@ async fn amend(
     let subtotal: i64 = new_lines.iter().map(|line| line.line_total).sum();
     // Once confirmed the kitchen may have started: the change stands, and staff are told.
     let attention = (order.status == OrderStatus::Confirmed).then(|| {
-        let note = format!("The customer changed the order after confirmation: «{}»", message.body);
-        match &order.attention {
-            Some(earlier) => format!("{earlier}\n{note}"),
-            None => note,
-        }
+        noted(
+            &order,
+            format!("The customer changed the order after confirmation: «{}»", message.body),
+        )
     });
     let mut row = order.into_active_model();
     if let Some(attention) = attention {
-        row.attention = Set(Some(attention.chars().take(2000).collect()));
+        row.attention = Set(Some(attention));
     }
     row.subtotal = Set(subtotal);
     row.total_amount = Set(subtotal.saturating_add(*row.delivery_fee.as_ref()));
@@ -328,12 +328,11 @@ async fn reparse(
     let new = Lines::parsed(&parsed, &business.priced);
     let status = business.status_for(&parsed);
     let now = Utc::now();
-    let mut times = order.response_times.clone();
-    if status == OrderStatus::Confirmed
-        && let Value::Object(map) = &mut times
-    {
-        map.insert("confirmed".into(), json!(now.to_rfc3339()));
-    }
+    let times = if status == OrderStatus::Confirmed {
+        response_times::stamped(&order.response_times, "confirmed", now)
+    } else {
+        order.response_times.clone()
+    };
     let mut row = order.clone().into_active_model();
     row.status = Set(status);
     row.subtotal = Set(new.subtotal);
@@ -405,10 +404,7 @@ fn same_lines(old: &[order_items::Model], new: &[order_items::Model]) -> bool {
 /// The customer deleted the message of an order nobody has confirmed: it is cancelled.
 async fn cancel(txn: &DatabaseTransaction, order: orders::Model) -> Result<orders::Model, ServiceError> {
     let now = Utc::now();
-    let mut times = order.response_times.clone();
-    if let Value::Object(map) = &mut times {
-        map.insert("cancelled".into(), json!(now.to_rfc3339()));
-    }
+    let times = response_times::stamped(&order.response_times, "cancelled", now);
     let before = json!({ "status": order.status });
     let mut row = order.into_active_model();
     row.status = Set(OrderStatus::Cancelled);
@@ -431,14 +427,20 @@ async fn cancel(txn: &DatabaseTransaction, order: orders::Model) -> Result<order
     Ok(updated)
 }
 
-/// Asks staff to look at the order, keeping earlier notes.
-async fn flag(txn: &DatabaseTransaction, order: orders::Model, note: String) -> Result<orders::Model, ServiceError> {
+/// The order's notes for staff with `note` added after the earlier ones.
+fn noted(order: &orders::Model, note: String) -> String {
     let attention = match &order.attention {
         Some(earlier) => format!("{earlier}\n{note}"),
         None => note,
     };
+    attention.chars().take(2000).collect()
+}
+
+/// Asks staff to look at the order, keeping earlier notes.
+async fn flag(txn: &DatabaseTransaction, order: orders::Model, note: String) -> Result<orders::Model, ServiceError> {
+    let attention = noted(&order, note);
     let mut row = order.into_active_model();
-    row.attention = Set(Some(attention.chars().take(2000).collect()));
+    row.attention = Set(Some(attention));
     row.updated_at = Set(Utc::now());
     Ok(row.update(txn).await?)
 }
