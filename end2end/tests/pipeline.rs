@@ -5,15 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use novi_tests::{DEMO_PASSWORD, Engine, Options, SseStream, TestApp, post_json, spawn_app_with};
+use novi_tests::{DEMO_PASSWORD, Engine, Options, SseStream, TestApp, spawn_app_with};
 use serde_json::{Value, json};
 
 const BUSINESS_PHONE: &str = "+15550000000";
 const CUSTOMER: &str = "+15557654321";
-
-async fn simulator(app: &TestApp, path: &str, body: Value) -> Value {
-    post_json(&app.url(&format!("/dev/whatsapp/{path}")), body).await
-}
 
 async fn sent_to_customer(app: &TestApp) -> Vec<Value> {
     let all: Vec<Value> = reqwest::get(app.url("/dev/whatsapp/api/sent?from=%2B15550000000"))
@@ -58,19 +54,11 @@ async fn an_order_typed_on_the_phone_is_on_the_board_live_and_confirmed_in_the_c
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    let qr = app.whatsapp_state_becomes(&owner, "qr", Duration::from_secs(30)).await["qr"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    simulator(&app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
-    app.whatsapp_state_becomes(&owner, "connected", Duration::from_secs(30))
-        .await;
+    app.link_whatsapp(&owner, BUSINESS_PHONE).await;
     let mut live = SseStream::open(&app.url("/api/events"), Some(&owner)).await;
 
     let typed = Instant::now();
-    simulator(
-        &app,
-        "api/messages",
+    app.simulator("api/messages",
         json!({"to": BUSINESS_PHONE, "from": CUSTOMER, "name": "Maria", "body": "2x margherita large, 1 coke 2L, address 123 Main St", "id": "order-1"}),
     )
     .await;
@@ -112,9 +100,7 @@ async fn an_order_typed_on_the_phone_is_on_the_board_live_and_confirmed_in_the_c
     }
 
     // The customer replies to the confirmation: the order follows, and so does a new one.
-    simulator(
-        &app,
-        "api/messages",
+    app.simulator("api/messages",
         json!({"to": BUSINESS_PHONE, "from": CUSTOMER, "body": "add a garlic bread", "id": "order-1-add", "quoted_id": confirmation["id"]}),
     )
     .await;
@@ -133,8 +119,7 @@ async fn an_order_typed_on_the_phone_is_on_the_board_live_and_confirmed_in_the_c
         json!({"auto_confirm": false}),
     )
     .await;
-    simulator(
-        &app,
+    app.simulator(
         "api/messages",
         json!({"to": BUSINESS_PHONE, "from": CUSTOMER, "body": "1 lasagna", "id": "order-2"}),
     )
@@ -146,7 +131,8 @@ async fn an_order_typed_on_the_phone_is_on_the_board_live_and_confirmed_in_the_c
         }
     };
     assert_eq!(second["status"], "pending");
-    simulator(&app, "api/messages/order-2/edit", json!({"body": "2 lasagna"})).await;
+    app.simulator("api/messages/order-2/edit", json!({"body": "2 lasagna"}))
+        .await;
     let path = format!("/api/orders/{}", second["id"]);
     novi_tests::eventually(Duration::from_secs(10), "the edit to reach the order", || async {
         let (_, now) = app.get_json(&path, &owner).await;

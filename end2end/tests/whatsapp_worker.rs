@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use entity::{enums::OutboundStatus, inbound_messages, outbound_messages};
-use novi_tests::{DEMO_PASSWORD, Engine, Options, SseStream, TestApp, free_port, post_json, spawn_app_with};
+use novi_tests::{DEMO_PASSWORD, Engine, Options, SseStream, TestApp, free_port, spawn_app_with};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -23,10 +23,6 @@ async fn wait_for<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T
     }
 }
 
-async fn simulator(app: &TestApp, path: &str, body: Value) -> Value {
-    post_json(&app.url(&format!("/dev/whatsapp/{path}")), body).await
-}
-
 /// The inbound row of a WhatsApp message id, if it was written.
 async fn inbound(app: &TestApp, external_id: &str) -> Option<inbound_messages::Model> {
     inbound_messages::Entity::find()
@@ -38,16 +34,6 @@ async fn inbound(app: &TestApp, external_id: &str) -> Option<inbound_messages::M
 
 async fn state_becomes(app: &TestApp, token: &str, wanted: &str) -> Value {
     app.whatsapp_state_becomes(token, wanted, Duration::from_secs(30)).await
-}
-
-/// Waits for the worker's QR, scans it with the business's phone, and waits for the link.
-async fn link(app: &TestApp, token: &str) {
-    let qr = state_becomes(app, token, "qr").await["qr"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    simulator(app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
-    state_becomes(app, token, "connected").await;
 }
 
 #[tokio::test]
@@ -82,7 +68,8 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
     assert_eq!(svg.headers()["content-type"], "image/svg+xml");
     assert!(svg.text().await.unwrap().contains("<svg"));
 
-    simulator(&app, "api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE})).await;
+    app.simulator("api/scan", json!({"qr": qr, "phone": BUSINESS_PHONE}))
+        .await;
     let view = state_becomes(&app, &owner, "connected").await;
     assert_eq!(view["phone"], BUSINESS_PHONE);
     assert!(view["qr"].is_null());
@@ -116,10 +103,9 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
     );
 
     let message = json!({"to": BUSINESS_PHONE, "from": "+15551234567", "name": "Maria", "body": "2x margherita large", "id": "wa-1"});
-    simulator(&app, "api/messages", message.clone()).await;
-    simulator(&app, "api/messages", message).await;
-    simulator(
-        &app,
+    app.simulator("api/messages", message.clone()).await;
+    app.simulator("api/messages", message).await;
+    app.simulator(
         "api/messages",
         json!({"to": BUSINESS_PHONE, "from": "+15551234567", "group": null, "body": "and a coke", "id": "wa-2"}),
     )
@@ -149,20 +135,19 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
     assert_eq!(first.push_name.as_deref(), Some("Maria"));
 
     // Groups: only the ones linked to the business are read.
-    let group = simulator(
-        &app,
-        "api/groups",
-        json!({"name": "Office lunch", "phone": BUSINESS_PHONE, "members": ["+15551234567"]}),
-    )
-    .await["id"]
+    let group = app
+        .simulator(
+            "api/groups",
+            json!({"name": "Office lunch", "phone": BUSINESS_PHONE, "members": ["+15551234567"]}),
+        )
+        .await["id"]
         .as_str()
         .unwrap()
         .to_string();
     let in_group = |id: &str, body: &str| json!({"to": BUSINESS_PHONE, "from": "+15551234567", "group": group, "body": body, "id": id});
-    simulator(&app, "api/messages", in_group("g-unlinked", "1 coke")).await;
+    app.simulator("api/messages", in_group("g-unlinked", "1 coke")).await;
     // Messages are read in order: once a later one is in, the unlinked one has been seen.
-    simulator(
-        &app,
+    app.simulator(
         "api/messages",
         json!({"to": BUSINESS_PHONE, "from": "+15551234567", "body": "thanks", "id": "marker"}),
     )
@@ -180,7 +165,8 @@ async fn the_worker_links_by_qr_records_messages_once_and_sends_each_reply_once(
         )
         .await;
     assert_eq!(status, 201, "{body}");
-    simulator(&app, "api/messages", in_group("g-linked", "2 margherita")).await;
+    app.simulator("api/messages", in_group("g-linked", "2 margherita"))
+        .await;
     let linked = wait_for("the linked group's message", async || inbound(&app, "g-linked").await).await;
     assert_eq!(linked.chat_id, group);
     assert_eq!(linked.author, "15551234567@c.us");
@@ -257,12 +243,11 @@ async fn the_worker_recovers_drops_crashes_restarts_and_logouts() {
     let app = spawn_app_with(Engine::Sqlite, options()).await;
     app.seed_demo(1).await;
     let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
-    link(&app, &owner).await;
+    app.link_whatsapp(&owner, BUSINESS_PHONE).await;
 
     // A dropped connection comes back by itself, and what was sent meanwhile arrives.
-    simulator(&app, "api/disconnect", json!({"phone": BUSINESS_PHONE})).await;
-    simulator(
-        &app,
+    app.simulator("api/disconnect", json!({"phone": BUSINESS_PHONE})).await;
+    app.simulator(
         "api/messages",
         json!({"to": BUSINESS_PHONE, "from": "+15551234567", "body": "hello?", "id": "away-1"}),
     )
@@ -309,8 +294,8 @@ async fn the_worker_recovers_drops_crashes_restarts_and_logouts() {
     state_becomes(&app, &owner, "qr").await;
 
     // The phone unlinking it does the same.
-    link(&app, &owner).await;
-    simulator(&app, "api/logout", json!({"phone": BUSINESS_PHONE})).await;
+    app.link_whatsapp(&owner, BUSINESS_PHONE).await;
+    app.simulator("api/logout", json!({"phone": BUSINESS_PHONE})).await;
     state_becomes(&app, &owner, "qr").await;
 
     app.stop().await;
@@ -330,7 +315,7 @@ async fn with_a_session_key_the_profile_is_sealed_at_rest_and_still_linked_after
     let app = spawn_app_with(Engine::Sqlite, options()).await;
     app.seed_demo(1).await;
     let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
-    link(&app, &owner).await;
+    app.link_whatsapp(&owner, BUSINESS_PHONE).await;
     app.stop().await;
 
     let profile = sessions.join("business-1");

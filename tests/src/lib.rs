@@ -351,6 +351,23 @@ impl TestApp {
         }
     }
 
+    /// POSTs to the WhatsApp simulator mounted under `/dev/whatsapp/` (simulator mode).
+    pub async fn simulator(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        post_json(&self.url(&format!("/dev/whatsapp/{path}")), body).await
+    }
+
+    /// Waits for the worker's QR, scans it with the business's `phone`, and waits for the link.
+    pub async fn link_whatsapp(&self, token: &str, phone: &str) {
+        let within = std::time::Duration::from_secs(30);
+        let qr = self.whatsapp_state_becomes(token, "qr", within).await["qr"]
+            .as_str()
+            .expect("a QR to scan")
+            .to_string();
+        self.simulator("api/scan", serde_json::json!({"qr": qr, "phone": phone}))
+            .await;
+        self.whatsapp_state_becomes(token, "connected", within).await;
+    }
+
     /// GET with a bearer token, answering the status and the JSON body.
     pub async fn get_json(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
         let response = self
