@@ -26,9 +26,27 @@ tools:
 	@wasm-opt --version 2>/dev/null | grep -qF "version_$(WASM_OPT_VERSION)" || \
 		cargo install wasm-opt --version "=0.$(WASM_OPT_VERSION).1" --locked
 
-## The browser bundle (target/site/pkg) plus the public files beside it.
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	--enable-reference-types --enable-multivalue
+WASM_OUT := $(TARGET_DIR)/wasm32-unknown-unknown/wasm-release
+
+## The browser bundles in target/site/pkg: `frontend` (Trunk, with the stylesheet), then one
+## per part of the dashboard (see app::bundle_for), and `preview` (the parser the new-order page
+## loads); and the public files beside them.
+SECTIONS := order entry business
+
 frontend: tools
 	trunk build --release
+	for section in $(SECTIONS); do \
+		cargo build -p sections --features $$section --target wasm32-unknown-unknown --profile wasm-release && \
+		wasm-bindgen --target web --no-typescript --out-dir $(SITE)/pkg --out-name $$section \
+			$(WASM_OUT)/sections.wasm && \
+		wasm-opt -Oz $(WASM_FEATURES) $(SITE)/pkg/$${section}_bg.wasm -o $(SITE)/pkg/$${section}_bg.wasm \
+		|| exit 1; \
+	done
+	cargo build -p preview --target wasm32-unknown-unknown --profile wasm-release
+	wasm-bindgen --target web --no-typescript --out-dir $(SITE)/pkg/preview $(WASM_OUT)/preview.wasm
+	wasm-opt -Oz $(WASM_FEATURES) $(SITE)/pkg/preview/preview_bg.wasm -o $(SITE)/pkg/preview/preview_bg.wasm
 	cp -r public/. $(SITE)/
 
 server:
@@ -59,7 +77,8 @@ test: frontend chromium
 lint:
 	cargo fmt --all --check
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p frontend -p preview --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p sections --features order --target wasm32-unknown-unknown -- -D warnings
 
 fmt:
 	cargo fmt --all

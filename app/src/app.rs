@@ -9,10 +9,14 @@ use leptos_router::{
 use crate::{
     api::account::Logout,
     pages::{
+        analytics::Analytics,
+        catalog::CatalogPage,
+        new_order::NewOrderPage,
         not_found::NotFound,
         order_detail::OrderDetail,
         orders::OrdersBoard,
         sign_in::{RegisterBusiness, SignIn},
+        whatsapp::WhatsappPage,
     },
 };
 
@@ -29,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f766e" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
-                <HydrationScripts options />
+                <HydrationScripts options=bundle_options(options) />
                 <MetaTags />
             </head>
             <body>
@@ -39,8 +43,108 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The options naming the bundle that hydrates the page being rendered.
+fn bundle_options(options: LeptosOptions) -> LeptosOptions {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<axum::http::request::Parts>() {
+        let mut options = options;
+        options.output_name = bundle_for(parts.uri.path()).into();
+        return options;
+    }
+    options
+}
+
+/// Every page, as the server renders them.
 #[component]
 pub fn App() -> impl IntoView {
+    frame(|| {
+        view! {
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=OrdersBoard />
+                <Route path=path!("/orders") view=OrdersBoard />
+                <Route path=path!("/orders/new") view=NewOrderPage />
+                <Route path=path!("/orders/:id") view=OrderDetail />
+                <Route path=path!("/catalog") view=CatalogPage />
+                <Route path=path!("/whatsapp") view=WhatsappPage />
+                <Route path=path!("/analytics") view=Analytics />
+                <Route path=path!("/login") view=SignIn />
+                <Route path=path!("/register") view=RegisterBusiness />
+            </Routes>
+        }
+    })
+}
+
+/// The pages of the `frontend` bundle: the orders board, and signing in.
+#[component]
+pub fn OrdersApp() -> impl IntoView {
+    frame(|| {
+        view! {
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=OrdersBoard />
+                <Route path=path!("/orders") view=OrdersBoard />
+                <Route path=path!("/login") view=SignIn />
+                <Route path=path!("/register") view=RegisterBusiness />
+            </Routes>
+        }
+    })
+}
+
+/// The `order` bundle: one order, with its editor and driver.
+#[component]
+pub fn OrderApp() -> impl IntoView {
+    frame(|| {
+        view! {
+            <Routes fallback=NotFound>
+                <Route path=path!("/orders/:id") view=OrderDetail />
+            </Routes>
+        }
+    })
+}
+
+/// The `entry` bundle: typing an order in, and the catalog it is priced from.
+#[component]
+pub fn EntryApp() -> impl IntoView {
+    frame(|| {
+        view! {
+            <Routes fallback=NotFound>
+                <Route path=path!("/orders/new") view=NewOrderPage />
+                <Route path=path!("/catalog") view=CatalogPage />
+            </Routes>
+        }
+    })
+}
+
+/// The `business` bundle: the WhatsApp connection and the numbers.
+#[component]
+pub fn BusinessApp() -> impl IntoView {
+    frame(|| {
+        view! {
+            <Routes fallback=NotFound>
+                <Route path=path!("/whatsapp") view=WhatsappPage />
+                <Route path=path!("/analytics") view=Analytics />
+            </Routes>
+        }
+    })
+}
+
+/// Which browser bundle hydrates a page. A Leptos bundle grows with every page it can show, so
+/// the dashboard ships as a few, each within the size budget; every page load fetches one, and
+/// links between pages of different bundles are ordinary page loads (`rel="external"`).
+pub fn bundle_for(path: &str) -> &'static str {
+    let under = |root: &str| path == root || path.starts_with(&format!("{root}/"));
+    if path == "/orders/new" || under("/catalog") {
+        "entry"
+    } else if under("/whatsapp") || under("/analytics") {
+        "business"
+    } else if path.starts_with("/orders/") {
+        "order"
+    } else {
+        "frontend"
+    }
+}
+
+/// What every page has around its content.
+fn frame<R: IntoView + 'static>(routes: impl Fn() -> R + Send + 'static) -> impl IntoView {
     provide_meta_context();
     mark_hydrated();
 
@@ -49,20 +153,12 @@ pub fn App() -> impl IntoView {
         <Title text="Novi" />
         <Router>
             <header class="topbar">
-                <a class="brand" href="/orders">
+                <a class="brand" href="/orders" rel="external">
                     "Novi"
                 </a>
                 <Nav />
             </header>
-            <main class="page">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=OrdersBoard />
-                    <Route path=path!("/orders") view=OrdersBoard />
-                    <Route path=path!("/orders/:id") view=OrderDetail />
-                    <Route path=path!("/login") view=SignIn />
-                    <Route path=path!("/register") view=RegisterBusiness />
-                </Routes>
-            </main>
+            <main class="page">{routes()}</main>
         </Router>
     }
 }
@@ -81,7 +177,11 @@ fn Nav() -> impl IntoView {
     view! {
         <Show when=move || !public()>
             <nav class="nav" aria-label="Main">
-                <a href="/orders">"Orders"</a>
+                <a rel="external" href="/orders">"Orders"</a>
+                <a rel="external" href="/analytics">"Analytics"</a>
+                <a rel="external" href="/orders/new">"New order"</a>
+                <a rel="external" href="/catalog">"Catalog"</a>
+                <a rel="external" href="/whatsapp">"WhatsApp"</a>
                 <button class="link" data-test="sign-out" on:click=move |_| {
                     logout.dispatch(Logout {});
                 }>"Sign out"</button>

@@ -8,9 +8,10 @@ mod live;
 pub mod money;
 mod pages;
 pub mod parser;
+mod preview;
 pub mod templates;
 
-pub use app::{App, shell};
+pub use app::{App, BusinessApp, EntryApp, OrderApp, OrdersApp, bundle_for, shell};
 
 #[cfg(feature = "ssr")]
 pub mod error;

@@ -4,10 +4,15 @@
 /// Calls `changed(kind)` for each order event (`order.created`, `order.updated`) until the
 /// component that asked is gone. Does nothing on the server.
 pub fn on_order_events(changed: impl Fn(&'static str) + Clone + 'static) {
+    on_events(&["order.created", "order.updated"], changed);
+}
+
+/// Calls `changed(kind)` for each event of these kinds until the component that asked is gone.
+pub fn on_events(kinds: &'static [&'static str], changed: impl Fn(&'static str) + Clone + 'static) {
     #[cfg(feature = "hydrate")]
-    browser::listen(changed);
+    browser::listen(kinds, changed);
     #[cfg(not(feature = "hydrate"))]
-    let _ = changed;
+    let _ = (kinds, changed);
 }
 
 /// A short chime, when the staff member turned sound on (kept in this browser).
@@ -38,12 +43,12 @@ mod browser {
 
     const SOUND_KEY: &str = "novi.sound";
 
-    pub fn listen(changed: impl Fn(&'static str) + Clone + 'static) {
+    pub fn listen(kinds: &'static [&'static str], changed: impl Fn(&'static str) + Clone + 'static) {
         let Ok(source) = web_sys::EventSource::new("/api/events") else {
             return;
         };
         let mut handlers = Vec::new();
-        for kind in ["order.created", "order.updated"] {
+        for kind in kinds {
             let changed = changed.clone();
             let handler = Closure::<dyn Fn()>::new(move || changed(kind));
             let _ = source.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());

@@ -4,7 +4,11 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
-use crate::{api::AppError, outlets::Outlets, services::auth::TokenKeys};
+use crate::{
+    api::AppError,
+    outlets::Outlets,
+    services::{auth::TokenKeys, whatsapp::Control},
+};
 
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -17,6 +21,8 @@ pub struct AppState {
     pub max_upload_bytes: usize,
     /// Live events for `GET /api/events`, and the public address replies link to.
     pub outlets: Outlets,
+    /// Connect and logout requests for this instance's WhatsApp workers.
+    pub whatsapp: Control,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,9 +1,10 @@
-//! The browser entry point: hydrates the server-rendered `app::App`.
+//! The browser entry point of the `frontend` bundle: hydrates the server-rendered pages of
+//! `app::OrdersApp`.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_body(app::OrdersApp);
 }

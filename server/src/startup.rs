@@ -5,10 +5,13 @@ use std::{future::Future, io, net::SocketAddr, sync::Arc, time::Duration};
 use app::{
     events::{Event, EventHub},
     outlets::Outlets,
-    services::{auth::TokenKeys, pipeline::Pipeline, whatsapp::Request},
+    services::{
+        auth::TokenKeys,
+        pipeline::Pipeline,
+        whatsapp::{Control, Request},
+    },
     state::AppState,
 };
-use axum::Extension;
 use leptos::config::LeptosOptions;
 use migration::{Migrator, MigratorTrait};
 use rand::{Rng, distr::Alphanumeric};
@@ -20,7 +23,7 @@ use crate::{
     cluster::{self, Leases},
     config::{Config, WhatsappMode},
     db, http, pipeline, telemetry,
-    whatsapp::{self, Control, sealed::SealKey, simulator::Simulator, worker::WorkerSettings},
+    whatsapp::{self, sealed::SealKey, simulator::Simulator, worker::WorkerSettings},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +82,13 @@ impl Application {
             _ => (EventHub::default(), None),
         };
         let leases = Leases::for_database(&db, &config.database_url);
+        let (control, requests) = match config.whatsapp {
+            WhatsappMode::Web | WhatsappMode::Simulator => {
+                let (control, requests) = Control::new();
+                (control, Some(requests))
+            }
+            WhatsappMode::Off | WhatsappMode::Cloud => (Control::default(), None),
+        };
         let state = AppState {
             db,
             leptos_options,
@@ -86,6 +96,7 @@ impl Application {
             secure_cookies: config.public_url.starts_with("https://"),
             max_upload_bytes: config.max_file_size,
             outlets: Outlets::new(events, &config.public_url),
+            whatsapp: control,
         };
         let mut router = http::router(state.clone());
         let mut mounted_simulator = None;
@@ -108,15 +119,7 @@ impl Application {
             seal: config.session_key.as_ref().map(|key| SealKey::derive(key.expose())),
             ..WorkerSettings::new(config.chromium_path.clone(), config.whatsapp_session_path.clone(), url)
         });
-        let (control, requests) = match whatsapp {
-            Some(_) => {
-                let (control, requests) = Control::new();
-                (control, Some(requests))
-            }
-            None => (Control::default(), None),
-        };
         let whatsapp = whatsapp.zip(requests);
-        let router = router.layer(Extension(control));
         Ok(Self {
             listener,
             router,

@@ -6,8 +6,8 @@ use leptos::server_fn::codec::Json;
 use crate::{
     api::AppError,
     dto::{
-        BusinessChanges, BusinessDto, DriverDto, DriverInput, GroupDto, GroupInput, Invitation, Invited, ProductDto,
-        ProductInput, UserDto,
+        BusinessChanges, BusinessDto, DriverDto, DriverInput, GroupDto, GroupInput, ImportReport, Invitation, Invited,
+        ProductDto, ProductInput, UserDto,
     },
 };
 
@@ -49,6 +49,16 @@ pub async fn delete_product(id: i64) -> Result<(), AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
     let ip = crate::api::session::client_ip().await;
     Ok(crate::services::products::delete(&state.db, &caller, id, ip).await?)
+}
+
+/// A whole catalog file's text, JSON or CSV, imported all or nothing.
+#[server(prefix = "/rpc", endpoint = "catalog/import", input = Json)]
+pub async fn import_catalog(csv: bool, text: String) -> Result<ImportReport, AppError> {
+    use crate::services::catalog_file::{self, Format};
+    let (state, caller) = crate::api::session::signed_in().await?;
+    let ip = crate::api::session::client_ip().await;
+    let format = if csv { Format::Csv } else { Format::Json };
+    Ok(catalog_file::import(&state.db, &caller, format, text.as_bytes(), ip).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "groups/list", input = Json)]

@@ -2,11 +2,13 @@
 
 pub mod account;
 pub mod admin;
+pub mod analytics;
 pub mod business;
 mod error;
 pub mod orders;
 #[cfg(feature = "ssr")]
 mod session;
 pub mod system;
+pub mod whatsapp;
 
 pub use error::AppError;

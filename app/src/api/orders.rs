@@ -5,7 +5,7 @@ use leptos::server_fn::codec::Json;
 
 use crate::{
     api::AppError,
-    dto::{Conversation, NewOrder, OrderChanges, OrderDto, OrderPage, OrderQuery},
+    dto::{Conversation, NewOrder, OrderChanges, OrderDto, OrderPage, OrderQuery, ParserCatalog},
 };
 use entity::enums::OrderStatus;
 
@@ -49,4 +49,19 @@ pub async fn change_order_status(id: i64, status: OrderStatus) -> Result<OrderDt
     let (state, caller) = crate::api::session::signed_in().await?;
     let ip = crate::api::session::client_ip().await;
     Ok(crate::services::orders::change_status(&state.db, &state.outlets, &caller, id, status, ip).await?)
+}
+
+/// Hands the order to a driver.
+#[server(prefix = "/rpc", endpoint = "orders/assign", input = Json)]
+pub async fn assign_driver(id: i64, driver_id: i64) -> Result<OrderDto, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    let ip = crate::api::session::client_ip().await;
+    Ok(crate::services::deliveries::assign(&state.db, &state.outlets, &caller, id, driver_id, ip).await?)
+}
+
+/// The catalog for the browser's own parser, behind the live preview of a typed-in order.
+#[server(prefix = "/rpc", endpoint = "orders/parser_catalog", input = Json)]
+pub async fn catalog_for_parser() -> Result<ParserCatalog, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    Ok(crate::services::catalog_file::for_parser(&state.db, &caller).await?)
 }

@@ -1,5 +1,10 @@
+pub mod analytics;
+pub mod catalog;
+pub mod new_order;
 pub mod not_found;
 pub mod order_detail;
+mod order_edit;
 pub mod orders;
 pub mod sign_in;
+pub mod whatsapp;
 mod when;

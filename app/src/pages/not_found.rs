@@ -11,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <section class="card">
             <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. " <a href="/">"Back to Novi"</a></p>
+            <p>"There is nothing at this address. " <a rel="external" href="/">"Back to Novi"</a></p>
         </section>
     }
 }

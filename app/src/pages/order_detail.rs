@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{
+    order_edit::{DriverPicker, EditOrder},
     orders::{StatusActions, StatusError, label, quantity},
     when,
 };
@@ -44,28 +45,64 @@ pub fn OrderDetail() -> impl IntoView {
                     <p class="error" role="alert">"The order could not be loaded: " {error.message}</p>
                 }
                 .into_any(),
-                Some((Ok(order), Ok(chat))) => view! { <OrderView order chat change /> }.into_any(),
+                Some((Ok(order), Ok(chat))) => {
+                    let reload = Callback::new(move |_| changes.update(|n| *n += 1));
+                    view! { <OrderView order chat change reload /> }.into_any()
+                }
             })}
         </Transition>
     }
 }
 
 #[component]
-fn OrderView(order: OrderDto, chat: Conversation, change: ServerAction<ChangeOrderStatus>) -> impl IntoView {
+fn OrderView(
+    order: OrderDto,
+    chat: Conversation,
+    change: ServerAction<ChangeOrderStatus>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let title = format!("Order #{}", order.order_number);
     let status = order.status;
     let attention = order.attention.clone();
     let message = chat.message.map(message_view);
     let history = history_view(&order, chat.replies);
+    let editable = matches!(
+        status,
+        OrderStatus::Pending | OrderStatus::NeedsReview | OrderStatus::Confirmed | OrderStatus::Preparing
+    );
+    let deliverable = matches!(status, OrderStatus::Confirmed | OrderStatus::Preparing) || order.delivery.is_some();
+    let editing = RwSignal::new(false);
+    let edited = Callback::new(move |_| {
+        editing.set(false);
+        reload.run(());
+    });
+    let editor = {
+        let order = order.clone();
+        move || {
+            editing
+                .get()
+                .then(|| view! { <EditOrder order=order.clone() done=edited /> })
+        }
+    };
+    let driver = deliverable.then(|| view! { <DriverPicker order=order.clone() changed=reload /> });
     view! {
         <header class="board-head">
             <h1>{title}</h1>
             <span class=format!("badge {}", status.as_str()) data-test="status">{label(status)}</span>
         </header>
         <StatusError change />
-        <StatusActions id=order.id status change />
+        <div class="actions">
+            <StatusActions id=order.id status change />
+            {editable.then(|| view! {
+                <button class="button small quiet" data-test="edit" on:click=move |_| editing.update(|on| *on = !*on)>
+                    "Edit order"
+                </button>
+            })}
+        </div>
         {attention.map(|note| view! { <p class="attention" role="note">{note}</p> })}
+        {editor}
         <div class="columns">{message} {details_view(order)}</div>
+        {driver}
         {history}
     }
 }

@@ -85,6 +85,7 @@ pub fn OrdersBoard() -> impl IntoView {
                 <h1>"Orders"</h1>
                 <SoundToggle />
             </header>
+            <super::whatsapp::ManualModeBanner />
             <p class="cue" role="status" aria-live="polite" data-test="arrived">
                 {move || match arrived.get() {
                     0 => String::new(),
@@ -211,7 +212,7 @@ fn OrderCard(order: OrderDto, change: ServerAction<ChangeOrderStatus>) -> impl I
     view! {
         <li class="order" data-order=id data-status=status.as_str()>
             <div class="order-main">
-                <a class="order-number" href=format!("/orders/{id}")>{format!("#{}", order.order_number)}</a>
+                <a class="order-number" rel="external" href=format!("/orders/{id}")>{format!("#{}", order.order_number)}</a>
                 <span class=format!("badge {}", status.as_str())>{label(status)}</span>
                 <span class="customer">{order.customer_name.clone().unwrap_or_else(|| "Customer".into())}</span>
                 <span class="total">{money::display(money::from_decimal(order.total_amount, &order.currency).unwrap_or(0), &order.currency)}</span>

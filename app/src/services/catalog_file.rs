@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use entity::products;
+use entity::{businesses, products};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 use crate::{
-    dto::{CatalogEntry, CatalogFile, ImportReport, OptionDto},
+    dto::{CatalogEntry, CatalogFile, ImportReport, OptionDto, ParserCatalog},
     error::{ServiceError, Validator},
+    money,
     services::{
         access::Permission,
         audit::{self, AuditEntry},
@@ -40,11 +41,40 @@ pub enum Format {
 pub async fn export(db: &DatabaseConnection, caller: &Caller, format: Format) -> Result<String, ServiceError> {
     caller.require(Permission::ViewBusiness)?;
     let (business_id, currency) = own_business_currency(db, caller).await?;
-    let rows = of_business(db, business_id).await?;
-    let products: Vec<CatalogEntry> = rows
+    let file = CatalogFile {
+        products: entries(db, business_id, &currency).await?,
+        currency,
+    };
+    match format {
+        Format::Json => serde_json::to_string_pretty(&file).map_err(|error| ServiceError::Internal(error.to_string())),
+        Format::Csv => to_csv(&file.products),
+    }
+}
+
+/// The catalog and delivery fee the browser needs to run the parser itself (the live preview
+/// of a typed-in order).
+pub async fn for_parser(db: &DatabaseConnection, caller: &Caller) -> Result<ParserCatalog, ServiceError> {
+    caller.require(Permission::ViewOrders)?;
+    let business = businesses::Entity::find_by_id(caller.own_business()?)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("business"))?;
+    let delivery_fee = crate::services::businesses::settings(&business).delivery_fee;
+    Ok(ParserCatalog {
+        delivery_fee: money::to_decimal(delivery_fee, &business.currency),
+        file: CatalogFile {
+            products: entries(db, business.id, &business.currency).await?,
+            currency: business.currency,
+        },
+    })
+}
+
+async fn entries(db: &DatabaseConnection, business_id: i64, currency: &str) -> Result<Vec<CatalogEntry>, ServiceError> {
+    Ok(of_business(db, business_id)
+        .await?
         .into_iter()
         .map(|row| {
-            let product = to_dto(row, &currency);
+            let product = to_dto(row, currency);
             CatalogEntry {
                 name: product.name,
                 category: product.category,
@@ -56,12 +86,7 @@ pub async fn export(db: &DatabaseConnection, caller: &Caller, format: Format) ->
                 is_available: product.is_available,
             }
         })
-        .collect();
-    match format {
-        Format::Json => serde_json::to_string_pretty(&CatalogFile { currency, products })
-            .map_err(|error| ServiceError::Internal(error.to_string())),
-        Format::Csv => to_csv(&products),
-    }
+        .collect())
 }
 
 pub async fn import(

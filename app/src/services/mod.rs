@@ -2,10 +2,12 @@
 
 pub mod access;
 pub mod admin;
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod businesses;
 pub mod catalog_file;
+pub mod deliveries;
 pub mod drivers;
 pub mod groups;
 pub mod orders;

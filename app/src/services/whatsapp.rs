@@ -11,9 +11,10 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
     UpdateMany, sea_query::Expr,
 };
-use serde::Serialize;
+use tokio::sync::mpsc;
 
 use crate::{
+    dto::SessionView,
     error::{ServiceError, is_unique_violation},
     services::{
         access::Permission,
@@ -22,17 +23,6 @@ use crate::{
         businesses,
     },
 };
-
-/// How a business's WhatsApp connection looks from the dashboard and `GET /api/whatsapp`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct SessionView {
-    pub state: ConnectionState,
-    /// The QR string to scan, while waiting for one.
-    pub qr: Option<String>,
-    pub phone: Option<String>,
-    pub since: DateTime<Utc>,
-}
 
 pub async fn view(db: &DatabaseConnection, caller: &Caller) -> Result<SessionView, ServiceError> {
     caller.require(Permission::ViewBusiness)?;
@@ -392,9 +382,47 @@ pub enum Request {
     Logout,
 }
 
+/// The way from the API to this instance's WhatsApp workers: an owner's connect or logout, by
+/// business. Without workers (WhatsApp off) it takes nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Control(Option<mpsc::UnboundedSender<(i64, Request)>>);
+
+impl Control {
+    pub fn new() -> (Self, mpsc::UnboundedReceiver<(i64, Request)>) {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        (Self(Some(sender)), receiver)
+    }
+
+    /// Whether WhatsApp runs on this server.
+    pub fn available(&self) -> bool {
+        self.0.as_ref().is_some_and(|sender| !sender.is_closed())
+    }
+}
+
+/// Records an owner's request and passes it to the business's worker; answers the session as
+/// it is now (the worker reports its progress as live events).
+pub async fn ask(
+    db: &DatabaseConnection,
+    control: &Control,
+    caller: &Caller,
+    wanted: Request,
+    ip: Option<String>,
+) -> Result<SessionView, ServiceError> {
+    if !control.available() {
+        return Err(ServiceError::Conflict(
+            "WhatsApp is off on this server (set NOVI_WHATSAPP)".into(),
+        ));
+    }
+    let business = request(db, caller, wanted, ip).await?;
+    if let Some(sender) = &control.0 {
+        let _ = sender.send((business, wanted));
+    }
+    view(db, caller).await
+}
+
 /// Checks that the caller may ask (owners) and records the request; answers the business
 /// whose worker should act.
-pub async fn request(
+async fn request(
     db: &DatabaseConnection,
     caller: &Caller,
     request: Request,

@@ -7,7 +7,9 @@ use axum::{
     http::Method,
 };
 
-use super::{auth, businesses, drivers, error::ApiError, events, groups, openapi, orders, products, users, whatsapp};
+use super::{
+    analytics, auth, businesses, drivers, error::ApiError, events, groups, openapi, orders, products, users, whatsapp,
+};
 
 /// JSON bodies are small; uploads have their own, larger limit (`MAX_FILE_SIZE`).
 const MAX_JSON_BODY: usize = 1024 * 1024;
@@ -15,6 +17,7 @@ const MAX_JSON_BODY: usize = 1024 * 1024;
 pub fn router(max_upload_bytes: usize) -> Router<AppState> {
     Router::new()
         .nest("/orders", orders::router())
+        .nest("/analytics", analytics::router())
         .nest("/businesses", businesses::router())
         .nest("/products", products::router(max_upload_bytes))
         .nest("/groups", groups::router())

@@ -1,6 +1,7 @@
 //! The axum router: health, metrics, the REST API, server functions, static files and the
 //! server-rendered dashboard.
 
+mod analytics;
 mod api;
 mod auth;
 mod businesses;

@@ -7,14 +7,14 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::{auth, businesses, drivers, events, groups, orders, products, users, whatsapp};
+use super::{analytics, auth, businesses, drivers, events, groups, orders, products, users, whatsapp};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Novi API", description = "Orders from WhatsApp, for small businesses. Amounts are decimals in the business's currency."),
     paths(
         auth::register, auth::login, auth::logout, auth::me, auth::change_password,
-        orders::list, orders::one, orders::create, orders::update, orders::change_status,
+        orders::list, orders::one, orders::create, orders::update, orders::change_status, orders::assign_driver,
         businesses::one, businesses::update,
         products::list, products::one, products::create, products::update, products::remove,
         products::export, products::import,
@@ -23,6 +23,7 @@ use super::{auth, businesses, drivers, events, groups, orders, products, users, 
         users::list, users::invite, users::set_active,
         whatsapp::status, whatsapp::qr_svg, whatsapp::connect, whatsapp::logout,
         events::stream,
+        analytics::report, analytics::csv,
     ),
     modifiers(&BearerAuth),
 )]

@@ -1,8 +1,8 @@
 //! `/api/orders`.
 
 use app::{
-    dto::{NewOrder, OrderChanges, OrderQuery, StatusChange},
-    services::orders,
+    dto::{DeliveryAssignment, NewOrder, OrderChanges, OrderQuery, StatusChange},
+    services::{deliveries, orders},
     state::AppState,
 };
 use axum::{
@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(list).post(create))
         .route("/{id}", get(one).patch(update))
         .route("/{id}/status", post(change_status))
+        .route("/{id}/delivery", post(assign_driver))
 }
 
 /// Orders of the caller's business, newest first unless `sort` says otherwise.
@@ -104,5 +105,24 @@ pub async fn change_status(
 ) -> Result<Json<OrderAnswer>, ApiError> {
     Ok(Json(OrderAnswer::new(
         orders::change_status(&state.db, &state.outlets, &caller, id, change.status, ip).await?,
+    )))
+}
+
+/// Hands a confirmed or preparing order to one of the business's active drivers.
+#[utoipa::path(post, path = "/api/orders/{id}/delivery", tag = "orders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DeliveryAssignment, responses(
+    (status = 200, body = OrderAnswer),
+    (status = 404, body = ErrorBody),
+    (status = 409, description = "the order is not confirmed or preparing", body = ErrorBody),
+    (status = 422, description = "not an active driver of this business", body = ErrorBody),
+))]
+pub async fn assign_driver(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ClientIp(ip): ClientIp,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(assignment): ApiJson<DeliveryAssignment>,
+) -> Result<Json<OrderAnswer>, ApiError> {
+    Ok(Json(OrderAnswer::new(
+        deliveries::assign(&state.db, &state.outlets, &caller, id, assignment.driver_id, ip).await?,
     )))
 }

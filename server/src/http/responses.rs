@@ -44,6 +44,7 @@ envelope! {
     GroupAnswer { group: GroupDto }
     DriversAnswer { drivers: Vec<DriverDto> }
     DriverAnswer { driver: DriverDto }
+    AnalyticsAnswer { analytics: app::dto::AnalyticsReport }
 }
 
 /// Every error: `success` is false and `error` says what and, for validation, which fields.

@@ -2,12 +2,13 @@
 //! QR code to link a phone.
 
 use app::{
+    dto::SessionView,
     error::ServiceError,
-    services::whatsapp::{self, Request, SessionView},
+    services::whatsapp::{self, Request},
     state::AppState,
 };
 use axum::{
-    Extension, Json, Router,
+    Json, Router,
     extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
@@ -20,7 +21,6 @@ use super::{
     extract::{Authenticated, ClientIp},
     responses::ErrorBody,
 };
-use crate::whatsapp::Control;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -71,14 +71,12 @@ pub async fn qr_svg(State(state): State<AppState>, Authenticated(caller): Authen
 ))]
 pub async fn connect(
     State(state): State<AppState>,
-    Extension(control): Extension<Control>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    ask(&state, &control, &caller, Request::Connect, ip).await
+    ask(&state, &caller, Request::Connect, ip).await
 }
 
-/// Unlinks the phone; the worker shows a new QR (owners).
 #[utoipa::path(post, path = "/api/whatsapp/logout", tag = "whatsapp", security(("bearer" = [])), responses(
     (status = 202, body = SessionView),
     (status = 403, body = ErrorBody),
@@ -86,25 +84,18 @@ pub async fn connect(
 ))]
 pub async fn logout(
     State(state): State<AppState>,
-    Extension(control): Extension<Control>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    ask(&state, &control, &caller, Request::Logout, ip).await
+    ask(&state, &caller, Request::Logout, ip).await
 }
 
 async fn ask(
     state: &AppState,
-    control: &Control,
     caller: &app::services::auth::Caller,
     request: Request,
     ip: Option<String>,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    if !control.available() {
-        return Err(ServiceError::Conflict("WhatsApp is off on this server (set NOVI_WHATSAPP)".into()).into());
-    }
-    let business = whatsapp::request(&state.db, caller, request, ip).await?;
-    control.send(business, request);
-
-    Ok((StatusCode::ACCEPTED, Json(whatsapp::view(&state.db, caller).await?)))
+    let view = whatsapp::ask(&state.db, &state.whatsapp, caller, request, ip).await?;
+    Ok((StatusCode::ACCEPTED, Json(view)))
 }

@@ -24,29 +24,6 @@ use crate::cluster::Leases;
 /// How often the supervisor looks for businesses that turned WhatsApp on or off.
 const SUPERVISE_EVERY: Duration = Duration::from_secs(5);
 
-/// The way from the API to the workers: an owner's connect or logout, by business.
-#[derive(Clone, Default)]
-pub struct Control(Option<mpsc::UnboundedSender<(i64, Request)>>);
-
-impl Control {
-    pub fn new() -> (Self, mpsc::UnboundedReceiver<(i64, Request)>) {
-        let (sender, receiver) = mpsc::unbounded_channel();
-        (Self(Some(sender)), receiver)
-    }
-
-    /// Whether WhatsApp runs on this server.
-    pub fn available(&self) -> bool {
-        self.0.as_ref().is_some_and(|sender| !sender.is_closed())
-    }
-
-    /// Passes the request on to the business's worker.
-    pub fn send(&self, business_id: i64, request: Request) {
-        if let Some(sender) = &self.0 {
-            let _ = sender.send((business_id, request));
-        }
-    }
-}
-
 struct Running {
     halt: watch::Sender<bool>,
     requests: mpsc::UnboundedSender<Request>,

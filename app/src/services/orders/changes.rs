@@ -121,7 +121,7 @@ pub async fn create(
 }
 
 /// Tells the business's dashboards; a failure to read the order back only costs the event.
-async fn publish(db: &DatabaseConnection, outlets: &Outlets, kind: &'static str, id: i64) {
+pub(crate) async fn publish(db: &DatabaseConnection, outlets: &Outlets, kind: &'static str, id: i64) {
     match orders::Entity::find_by_id(id).one(db).await {
         Ok(Some(order)) => outlets.events.publish(super::event(kind, &order)),
         Ok(None) => {}
@@ -357,7 +357,11 @@ async fn tell_customer(
 
 /// The order, locked for the rest of the transaction on PostgreSQL so the pipeline (a chat edit
 /// or deletion) and staff never change it at the same time; SQLite has one writer anyway.
-async fn visible_order(txn: &DatabaseTransaction, caller: &Caller, id: i64) -> Result<orders::Model, ServiceError> {
+pub(crate) async fn visible_order(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    id: i64,
+) -> Result<orders::Model, ServiceError> {
     orders::Entity::find_by_id(id)
         .lock_exclusive()
         .one(txn)

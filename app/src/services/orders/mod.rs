@@ -6,8 +6,8 @@ mod conversation;
 mod pricing;
 mod query;
 
-pub(crate) use changes::next_order_number;
 pub use changes::{change_status, create, tracking_token, update};
+pub(crate) use changes::{next_order_number, publish, visible_order};
 pub use conversation::of_order as conversation;
 
 use entity::orders;

@@ -12,7 +12,7 @@ use sea_orm::{
 use serde_json::Value;
 
 use crate::{
-    dto::{OrderDto, OrderItemDto, OrderPage, OrderQuery, Pagination},
+    dto::{DeliveryDto, OrderDto, OrderItemDto, OrderPage, OrderQuery, Pagination},
     error::{ServiceError, Validator},
     money,
     services::{access::Permission, auth::Caller, products},
@@ -83,13 +83,13 @@ pub(super) async fn visible(db: &DatabaseConnection, caller: &Caller, id: i64) -
         .ok_or(ServiceError::NotFound("order"))
 }
 
-/// Attaches each order's items with one query for the whole page.
+/// Attaches each order's items and delivery with one query each for the whole page.
 async fn with_items(db: &DatabaseConnection, rows: Vec<orders::Model>) -> Result<Vec<OrderDto>, ServiceError> {
     let ids: Vec<i64> = rows.iter().map(|order| order.id).collect();
     let mut items: HashMap<i64, Vec<order_items::Model>> = HashMap::new();
     if !ids.is_empty() {
         for item in order_items::Entity::find()
-            .filter(order_items::Column::OrderId.is_in(ids))
+            .filter(order_items::Column::OrderId.is_in(ids.iter().copied()))
             .order_by_asc(order_items::Column::Id)
             .all(db)
             .await?
@@ -97,16 +97,18 @@ async fn with_items(db: &DatabaseConnection, rows: Vec<orders::Model>) -> Result
             items.entry(item.order_id).or_default().push(item);
         }
     }
+    let mut deliveries = crate::services::deliveries::of_orders(db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|order| {
             let lines = items.remove(&order.id).unwrap_or_default();
-            to_dto(order, lines)
+            let delivery = deliveries.remove(&order.id);
+            to_dto(order, lines, delivery)
         })
         .collect())
 }
 
-fn to_dto(order: orders::Model, items: Vec<order_items::Model>) -> OrderDto {
+fn to_dto(order: orders::Model, items: Vec<order_items::Model>, delivery: Option<DeliveryDto>) -> OrderDto {
     let currency = order.currency.clone();
     let amount = |minor: i64| money::to_decimal(minor, &currency);
     OrderDto {
@@ -140,6 +142,7 @@ fn to_dto(order: orders::Model, items: Vec<order_items::Model>) -> OrderDto {
         confidence: order.confidence,
         response_times: response_times(&order.response_times),
         attention: order.attention,
+        delivery,
         created_at: order.created_at,
         updated_at: order.updated_at,
         currency,

@@ -1,0 +1,31 @@
+//! The business's WhatsApp connection, for the dashboard's WhatsApp page.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::{api::AppError, dto::SessionView};
+
+#[server(prefix = "/rpc", endpoint = "whatsapp/status", input = Json)]
+pub async fn whatsapp_status() -> Result<SessionView, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    Ok(crate::services::whatsapp::view(&state.db, &caller).await?)
+}
+
+/// Starts the connection again (after a failure, or to reconnect now).
+#[server(prefix = "/rpc", endpoint = "whatsapp/connect", input = Json)]
+pub async fn reconnect_whatsapp() -> Result<SessionView, AppError> {
+    ask(crate::services::whatsapp::Request::Connect).await
+}
+
+/// Unlinks the phone; a new QR code follows.
+#[server(prefix = "/rpc", endpoint = "whatsapp/logout", input = Json)]
+pub async fn log_out_whatsapp() -> Result<SessionView, AppError> {
+    ask(crate::services::whatsapp::Request::Logout).await
+}
+
+#[cfg(feature = "ssr")]
+async fn ask(request: crate::services::whatsapp::Request) -> Result<SessionView, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    let ip = crate::api::session::client_ip().await;
+    Ok(crate::services::whatsapp::ask(&state.db, &state.whatsapp, &caller, request, ip).await?)
+}
