@@ -15,6 +15,7 @@ use crate::{
         not_found::NotFound,
         order_detail::OrderDetail,
         orders::OrdersBoard,
+        settings::SettingsPage,
         sign_in::{RegisterBusiness, SignIn},
         whatsapp::WhatsappPage,
     },
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/catalog") view=CatalogPage />
                 <Route path=path!("/whatsapp") view=WhatsappPage />
                 <Route path=path!("/analytics") view=Analytics />
+                <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/login") view=SignIn />
                 <Route path=path!("/register") view=RegisterBusiness />
             </Routes>
@@ -114,7 +116,7 @@ pub fn EntryApp() -> impl IntoView {
     })
 }
 
-/// The `business` bundle: the WhatsApp connection and the numbers.
+/// The `business` bundle: the WhatsApp connection, the numbers and the settings.
 #[component]
 pub fn BusinessApp() -> impl IntoView {
     frame(|| {
@@ -122,6 +124,7 @@ pub fn BusinessApp() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/whatsapp") view=WhatsappPage />
                 <Route path=path!("/analytics") view=Analytics />
+                <Route path=path!("/settings") view=SettingsPage />
             </Routes>
         }
     })
@@ -134,7 +137,7 @@ pub fn bundle_for(path: &str) -> &'static str {
     let under = |root: &str| path == root || path.starts_with(&format!("{root}/"));
     if path == "/orders/new" || under("/catalog") {
         "entry"
-    } else if under("/whatsapp") || under("/analytics") {
+    } else if under("/whatsapp") || under("/analytics") || under("/settings") {
         "business"
     } else if path.starts_with("/orders/") {
         "order"
@@ -182,6 +185,7 @@ fn Nav() -> impl IntoView {
                 <a rel="external" href="/orders/new">"New order"</a>
                 <a rel="external" href="/catalog">"Catalog"</a>
                 <a rel="external" href="/whatsapp">"WhatsApp"</a>
+                <a rel="external" href="/settings">"Settings"</a>
                 <button class="link" data-test="sign-out" on:click=move |_| {
                     logout.dispatch(Logout {});
                 }>"Sign out"</button>

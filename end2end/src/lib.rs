@@ -112,6 +112,37 @@ pub async fn text_of(page: &Page, selector: &str) -> String {
         .unwrap_or_default()
 }
 
+pub async fn type_into(page: &Page, selector: &str, text: &str) {
+    let field = page.find_element(selector).await.expect("the field");
+    field.click().await.expect("focus");
+    field.type_str(text).await.expect("typing");
+}
+
+pub async fn click(page: &Page, selector: &str) {
+    page.find_element(selector)
+        .await
+        .unwrap_or_else(|_| panic!("{selector} is on the page"))
+        .click()
+        .await
+        .expect("click");
+}
+
+/// Fills in the sign-in form the page was sent to, and waits until it is back on `path`.
+pub async fn sign_in(page: &Page, email: &str, password: &str, path: &str) {
+    wait_until(page, "location.pathname === '/login'", Duration::from_secs(10)).await;
+    wait_for_hydration(page).await;
+    type_into(page, "#email", email).await;
+    type_into(page, "#password", password).await;
+    click(page, "[data-test=sign-in]").await;
+    wait_until(
+        page,
+        &format!("location.pathname === '{path}'"),
+        Duration::from_secs(15),
+    )
+    .await;
+    wait_for_hydration(page).await;
+}
+
 fn rand_suffix() -> String {
     format!(
         "{}-{:?}",

@@ -5,15 +5,9 @@
 
 use std::time::Duration;
 
-use chromiumoxide::{Page, cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams};
-use end2end::{TestBrowser, screenshot, text_of, wait_for_hydration, wait_until};
+use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+use end2end::{TestBrowser, screenshot, sign_in, text_of, wait_for_hydration, wait_until};
 use novi_tests::{DEMO_PASSWORD, Engine, spawn_app};
-
-async fn type_into(page: &Page, selector: &str, text: &str) {
-    let field = page.find_element(selector).await.expect("the field");
-    field.click().await.expect("focus");
-    field.type_str(text).await.expect("typing");
-}
 
 /// Every chart card holds an SVG that the browser laid out at a real size.
 const CHARTS_DRAWN: &str = "(() => { \
@@ -33,18 +27,7 @@ async fn the_owner_reads_the_charts_of_a_chosen_range() {
     let browser = TestBrowser::launch().await;
     let page = browser.open(&app.url("/analytics")).await;
 
-    wait_until(&page, "location.pathname === '/login'", Duration::from_secs(10)).await;
-    wait_for_hydration(&page).await;
-    type_into(&page, "#email", "owner@pizzapalace.example").await;
-    type_into(&page, "#password", DEMO_PASSWORD).await;
-    page.find_element("[data-test=sign-in]")
-        .await
-        .expect("the sign-in button")
-        .click()
-        .await
-        .expect("click");
-    wait_until(&page, "location.pathname === '/analytics'", Duration::from_secs(15)).await;
-    wait_for_hydration(&page).await;
+    sign_in(&page, "owner@pizzapalace.example", DEMO_PASSWORD, "/analytics").await;
     wait_until(&page, CHARTS_DRAWN, Duration::from_secs(15)).await;
     let orders: u64 = text_of(&page, "[data-test=orders]").await.parse().expect("a count");
     assert!(orders > 0, "the last 30 days of the demo have orders");

@@ -6,26 +6,11 @@
 use std::time::Duration;
 
 use app::services::whatsapp::{self as records, Incoming};
-use chromiumoxide::{Page, cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams};
-use end2end::{TestBrowser, screenshot, text_of, wait_for_hydration, wait_until};
+use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+use end2end::{TestBrowser, click, screenshot, text_of, type_into, wait_for_hydration, wait_until};
 use entity::{enums::Transport, orders};
 use novi_tests::{DEMO_PASSWORD, Engine, eventually, spawn_app};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
-async fn type_into(page: &Page, selector: &str, text: &str) {
-    let field = page.find_element(selector).await.expect("the field");
-    field.click().await.expect("focus");
-    field.type_str(text).await.expect("typing");
-}
-
-async fn click(page: &Page, selector: &str) {
-    page.find_element(selector)
-        .await
-        .unwrap_or_else(|_| panic!("{selector} is on the page"))
-        .click()
-        .await
-        .expect("click");
-}
 
 #[tokio::test]
 async fn signing_in_leads_to_a_board_that_updates_itself() {

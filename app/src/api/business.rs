@@ -128,3 +128,10 @@ pub async fn set_team_member_active(id: i64, active: bool) -> Result<UserDto, Ap
     let ip = crate::api::session::client_ip().await;
     Ok(crate::services::users::set_active(&state.db, &caller, id, active, ip).await?)
 }
+
+/// Placeholder values from the business's latest order, for the live template previews.
+#[server(prefix = "/rpc", endpoint = "business/template_sample", input = Json)]
+pub async fn template_sample() -> Result<std::collections::BTreeMap<String, String>, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    Ok(crate::services::replies::sample(&state.db, &state.outlets, &caller).await?)
+}

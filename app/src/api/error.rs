@@ -18,6 +18,15 @@ pub struct AppError {
 }
 
 impl AppError {
+    /// The message followed by what is wrong with each field, for a line under a form.
+    pub fn described(&self) -> String {
+        let mut text = self.message.clone();
+        for (field, problem) in &self.fields {
+            text.push_str(&format!("; {field}: {problem}"));
+        }
+        text
+    }
+
     pub fn new(code: &str, message: impl Into<String>) -> Self {
         Self {
             code: code.to_string(),

@@ -222,14 +222,7 @@ fn ProductForm(
         } else {
             create.value().get()
         };
-        let server = result.and_then(Result::err).map(|error| {
-            let fields = error
-                .fields
-                .into_iter()
-                .map(|(field, message)| format!("{field}: {message}"))
-                .collect::<Vec<_>>();
-            format!("{} {}", error.message, fields.join("; "))
-        });
+        let server = result.and_then(Result::err).map(|error| error.described());
         mistake
             .get()
             .or(server)
@@ -281,14 +274,7 @@ fn Importer(import: ServerAction<ImportCatalog>) -> impl IntoView {
                         </p>
                     }
                     .into_any(),
-                    Err(error) => {
-                        let fields = error
-                            .fields
-                            .into_iter()
-                            .map(|(f, m)| format!("{f}: {m}"))
-                            .collect::<Vec<_>>();
-                        view! { <p class="error" role="alert">{error.message} " " {fields.join("; ")}</p> }.into_any()
-                    }
+                    Err(error) => view! { <p class="error" role="alert">{error.described()}</p> }.into_any(),
                 })
             })
     };

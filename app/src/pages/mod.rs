@@ -5,6 +5,7 @@ pub mod not_found;
 pub mod order_detail;
 mod order_edit;
 pub mod orders;
+pub mod settings;
 pub mod sign_in;
 pub mod whatsapp;
 mod when;

@@ -64,7 +64,7 @@ impl Draft {
         );
     }
 
-    fn order(&self) -> NewOrder {
+    fn order(&self, delivery_fee: f64) -> NewOrder {
         let text = |signal: RwSignal<String>| Some(signal.get_untracked().trim().to_string()).filter(|s| !s.is_empty());
         NewOrder {
             business_id: None,
@@ -72,7 +72,7 @@ impl Draft {
             customer_phone: text(self.customer_phone),
             items: self.lines.get_untracked().iter().map(Line::item).collect(),
             total_amount: None,
-            delivery_fee: None,
+            delivery_fee: Some(delivery_fee),
             delivery_address: text(self.address),
             notes: text(self.notes),
         }
@@ -82,6 +82,7 @@ impl Draft {
 #[component]
 fn Entry(catalog: ParserCatalog) -> impl IntoView {
     let products = catalog.file.products.clone();
+    let delivery_fee = catalog.delivery_fee;
     // Loading until the module answers, then the reader or why there is none.
     let parser = RwSignal::new(None::<Result<Reader, String>>);
     Effect::new(move |_| Reader::load(&catalog, move |loaded| parser.set(Some(loaded))));
@@ -132,7 +133,7 @@ fn Entry(catalog: ParserCatalog) -> impl IntoView {
                 </button>
             </section>
         </div>
-        <OrderForm draft products />
+        <OrderForm draft products delivery_fee />
     }
 }
 
@@ -189,9 +190,10 @@ fn preview(reading: ParsedOrder) -> AnyView {
     .into_any()
 }
 
-/// The order as it will be saved; staff can change anything the parser read.
+/// The order as it will be saved; staff can change anything the parser read. The business's
+/// delivery fee is charged as the preview showed it.
 #[component]
-fn OrderForm(draft: Draft, products: Vec<CatalogEntry>) -> impl IntoView {
+fn OrderForm(draft: Draft, products: Vec<CatalogEntry>, delivery_fee: f64) -> impl IntoView {
     let create = ServerAction::<CreateOrder>::new();
     Effect::new(move |_| {
         // The order page belongs to the other bundle: a page load, not a route change.
@@ -201,7 +203,9 @@ fn OrderForm(draft: Draft, products: Vec<CatalogEntry>) -> impl IntoView {
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        create.dispatch(CreateOrder { order: draft.order() });
+        create.dispatch(CreateOrder {
+            order: draft.order(delivery_fee),
+        });
     };
     let lines = draft.lines;
     view! {
@@ -217,8 +221,7 @@ fn OrderForm(draft: Draft, products: Vec<CatalogEntry>) -> impl IntoView {
             <label for="notes">"Notes"</label>
             <textarea id="notes" rows="2" bind:value=draft.notes></textarea>
             {move || create.value().get().and_then(Result::err).map(|error| {
-                let fields = error.fields.into_iter().map(|(field, message)| format!("{field}: {message}")).collect::<Vec<_>>().join("; ");
-                view! { <p class="error" role="alert">{error.message} " " {fields}</p> }
+                view! { <p class="error" role="alert">{error.described()}</p> }
             })}
             <button class="button" type="submit" data-test="save-new" disabled=move || create.pending().get() || lines.with(Vec::is_empty)>
                 "Save the order"

@@ -92,8 +92,7 @@ pub fn EditOrder(order: OrderDto, done: Callback<()>) -> impl IntoView {
             <label for="edit-notes">"Notes"</label>
             <textarea id="edit-notes" rows="2" bind:value=notes></textarea>
             {move || save.value().get().and_then(Result::err).map(|error| {
-                let fields = error.fields.values().cloned().collect::<Vec<_>>().join("; ");
-                view! { <p class="error" role="alert">{error.message} " " {fields}</p> }
+                view! { <p class="error" role="alert">{error.described()}</p> }
             })}
             <div class="actions">
                 <button class="button" type="submit" data-test="save-order" disabled=move || save.pending().get()>

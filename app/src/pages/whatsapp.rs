@@ -199,8 +199,7 @@ fn Groups() -> impl IntoView {
         .flatten()
         .find_map(Result::err)
         .map(|error| {
-            let fields = error.fields.into_values().collect::<Vec<_>>().join("; ");
-            view! { <p class="error" role="alert">{error.message} " " {fields}</p> }
+            view! { <p class="error" role="alert">{error.described()}</p> }
         })
     };
     view! {

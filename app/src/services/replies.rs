@@ -2,16 +2,27 @@
 //! outbox in the same transaction as the change it answers. The idempotency key makes queueing
 //! the same reply twice a no-op, so a retried step never messages the customer again.
 
+use std::collections::BTreeMap;
+
 use chrono::Utc;
 use entity::{
     businesses,
     enums::{OrderStatus, OutboundStatus, Transport},
     inbound_messages, order_items, orders, outbound_messages,
 };
-use sea_orm::{ConnectionTrait, EntityTrait, Set, sea_query::OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, sea_query::OnConflict,
+};
 use serde_json::Value;
 
-use crate::{dto::MessageTemplates, error::ServiceError, money, outlets::Outlets, services::response_times, templates};
+use crate::{
+    dto::MessageTemplates,
+    error::ServiceError,
+    money,
+    outlets::Outlets,
+    services::{access::Permission, auth::Caller, response_times},
+    templates,
+};
 
 /// Minutes promised for a delivery until the business has delivered enough orders to know.
 pub const DEFAULT_ETA_MINUTES: i64 = 45;
@@ -96,36 +107,93 @@ pub struct Context<'a> {
 
 /// The template filled from the order and its lines.
 pub fn body(template: Template, context: &Context<'_>, order: &orders::Model, lines: &[order_items::Model]) -> String {
+    let values = values(context, order, lines);
+    templates::render(template.text(context.templates), |name| {
+        values.get(name).map(String::as_str)
+    })
+}
+
+/// What each placeholder stands for in replies about this order. A driver's name and vehicle
+/// come with the delivery update, which has its own values.
+pub fn values(context: &Context<'_>, order: &orders::Model, lines: &[order_items::Model]) -> BTreeMap<String, String> {
     let customer = order
         .customer_name
         .as_deref()
         .and_then(|name| name.split_whitespace().next())
-        .unwrap_or("there")
-        .to_string();
-    let number = order.order_number.to_string();
+        .unwrap_or("there");
     let items = lines
         .iter()
         .map(|line| item_line(line, &order.currency))
         .collect::<Vec<_>>()
         .join("\n");
-    let total = money::display(order.total_amount, &order.currency);
-    let delivery_time = format!("about {} minutes", context.eta_minutes);
-    let estimated_time = format!("{} minutes", context.eta_minutes);
-    let link = order
-        .tracking_token
-        .as_deref()
-        .map(|token| context.outlets.tracking_link(token));
-    templates::render(template.text(context.templates), |name| match name {
-        "customer_name" => Some(customer.as_str()),
-        "order_number" => Some(number.as_str()),
-        "order_items" => Some(items.as_str()),
-        "total" => Some(total.as_str()),
-        "delivery_time" => Some(delivery_time.as_str()),
-        "estimated_time" => Some(estimated_time.as_str()),
-        "tracking_link" => link.as_deref(),
-        "business_name" => Some(context.business.name.as_str()),
-        _ => None,
-    })
+    let mut values = BTreeMap::from([
+        ("customer_name", customer.to_string()),
+        ("order_number", order.order_number.to_string()),
+        ("order_items", items),
+        ("total", money::display(order.total_amount, &order.currency)),
+        ("delivery_time", format!("about {} minutes", context.eta_minutes)),
+        ("estimated_time", format!("{} minutes", context.eta_minutes)),
+        ("business_name", context.business.name.clone()),
+    ]);
+    if let Some(token) = order.tracking_token.as_deref() {
+        values.insert("tracking_link", context.outlets.tracking_link(token));
+    }
+    values
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value))
+        .collect()
+}
+
+/// Placeholder values from the business's latest order, for previewing templates as they are
+/// written; none until the business has an order.
+pub async fn sample(
+    db: &DatabaseConnection,
+    outlets: &Outlets,
+    caller: &Caller,
+) -> Result<BTreeMap<String, String>, ServiceError> {
+    caller.require(Permission::ViewBusiness)?;
+    let business = businesses::Entity::find_by_id(caller.own_business()?)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("business"))?;
+    let Some(order) = orders::Entity::find()
+        .filter(orders::Column::BusinessId.eq(business.id))
+        .order_by_desc(orders::Column::Id)
+        .one(db)
+        .await?
+    else {
+        return Ok(BTreeMap::new());
+    };
+    let lines = order_items::Entity::find()
+        .filter(order_items::Column::OrderId.eq(order.id))
+        .all(db)
+        .await?;
+    let settings = crate::services::businesses::settings(&business);
+    let context = Context {
+        business: &business,
+        templates: &settings.templates,
+        outlets,
+        eta_minutes: eta_minutes(db, business.id).await?,
+    };
+    let mut values = values(&context, &order, &lines);
+    // The order's driver, or any of the business's, stands in for the delivery update.
+    let driver = entity::drivers::Entity::find()
+        .filter(entity::drivers::Column::BusinessId.eq(business.id))
+        .filter(entity::drivers::Column::IsActive.eq(true))
+        .order_by_asc(entity::drivers::Column::Name)
+        .one(db)
+        .await?;
+    let delivery = crate::services::deliveries::of_orders(db, &[order.id])
+        .await?
+        .remove(&order.id);
+    let (name, vehicle) = match (delivery, driver) {
+        (Some(delivery), _) => (delivery.driver_name, delivery.vehicle_info),
+        (None, Some(driver)) => (Some(driver.name), driver.vehicle_info),
+        (None, None) => (None, None),
+    };
+    values.extend(name.map(|name| ("driver_name".to_string(), name)));
+    values.extend(vehicle.map(|vehicle| ("vehicle_info".to_string(), vehicle)));
+    Ok(values)
 }
 
 /// `• 2× Margherita (Large), extra cheese, no onions — $25.98`

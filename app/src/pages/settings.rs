@@ -1,0 +1,300 @@
+//! Settings (`/settings`): the business's profile and how it takes orders, the replies it sends
+//! (each previewed as it is written, filled from the business's latest order), and its team.
+
+use std::collections::BTreeMap;
+
+use entity::enums::Role;
+use leptos::prelude::*;
+
+use crate::{
+    api::{
+        account::current_user,
+        business::{InviteUser, SetTeamMemberActive, UpdateBusiness, get_business, list_team, template_sample},
+    },
+    dto::{BusinessChanges, BusinessDto, Invitation, TemplateChanges, UserDto},
+    templates,
+};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let save = ServerAction::<UpdateBusiness>::new();
+    let business = Resource::new(
+        move || save.version().get(),
+        |_| async move {
+            let me = current_user().await?;
+            let id = me
+                .business_id
+                .ok_or_else(|| crate::api::AppError::new("not_found", "this account belongs to no business"))?;
+            get_business(id).await
+        },
+    );
+    let outcome = move || {
+        save.value().get().map(|result| match result {
+            Ok(_) => view! { <p role="status" data-test="saved">"Saved."</p> }.into_any(),
+            Err(error) => view! { <p class="error" role="alert">{error.described()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <header class="board-head">
+            <h1>"Settings"</h1>
+        </header>
+        {outcome}
+        <Transition fallback=|| view! { <p class="muted">"Loading the settings…"</p> }>
+            {move || business.get().map(|loaded| match loaded {
+                Ok(business) => view! {
+                    <BusinessForm business=business.clone() save />
+                    <TemplatesForm business save />
+                }
+                .into_any(),
+                Err(error) => view! { <p class="error" role="alert">"The settings could not be loaded: " {error.message}</p> }.into_any(),
+            })}
+        </Transition>
+        <Team />
+    }
+}
+
+#[component]
+fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>) -> impl IntoView {
+    let text = |value: Option<String>| RwSignal::new(value.unwrap_or_default());
+    let name = RwSignal::new(business.name.clone());
+    let phone = text(business.phone.clone());
+    let email = text(business.email.clone());
+    let address = text(business.address.clone());
+    let currency = RwSignal::new(business.currency.clone());
+    let timezone = RwSignal::new(business.timezone.clone());
+    let fee = RwSignal::new(format!("{:.2}", business.settings.delivery_fee));
+    let auto_confirm = RwSignal::new(business.settings.auto_confirm);
+    let threshold = RwSignal::new(format!("{:.0}", business.settings.confidence_threshold * 100.0));
+    let whatsapp = RwSignal::new(business.settings.whatsapp_enabled);
+    let id = business.id;
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let number = |signal: RwSignal<String>| signal.get_untracked().trim().parse::<f64>().ok();
+        save.dispatch(UpdateBusiness {
+            id,
+            changes: BusinessChanges {
+                name: Some(name.get_untracked()),
+                phone: Some(phone.get_untracked()),
+                email: Some(email.get_untracked()),
+                address: Some(address.get_untracked()),
+                currency: Some(currency.get_untracked()),
+                timezone: Some(timezone.get_untracked()),
+                delivery_fee: number(fee),
+                auto_confirm: Some(auto_confirm.get_untracked()),
+                confidence_threshold: number(threshold).map(|percent| percent / 100.0),
+                whatsapp_enabled: Some(whatsapp.get_untracked()),
+                templates: None,
+            },
+        });
+    };
+    view! {
+        <form class="card form" data-test="business-form" on:submit=submit>
+            <h2>"The business"</h2>
+            <label for="business-name">"Name"</label>
+            <input id="business-name" required bind:value=name />
+            <label for="business-phone">"Phone"</label>
+            <input id="business-phone" type="tel" bind:value=phone />
+            <label for="business-email">"Email"</label>
+            <input id="business-email" type="email" bind:value=email />
+            <label for="business-address">"Address"</label>
+            <input id="business-address" bind:value=address />
+            <label for="business-currency">"Currency (three letters, like USD)"</label>
+            <input id="business-currency" maxlength="3" bind:value=currency />
+            <label for="business-timezone">"Time zone (like America/Sao_Paulo)"</label>
+            <input id="business-timezone" bind:value=timezone />
+            <h2>"Orders"</h2>
+            <label for="delivery-fee">"Delivery fee"</label>
+            <input id="delivery-fee" inputmode="decimal" bind:value=fee />
+            <label for="threshold">"Send orders read with less confidence than this (%) to review"</label>
+            <input id="threshold" type="number" min="0" max="100" bind:value=threshold />
+            <label class="toggle">
+                <input type="checkbox" bind:checked=auto_confirm />
+                "Confirm orders read with enough confidence by themselves"
+            </label>
+            <label class="toggle">
+                <input type="checkbox" bind:checked=whatsapp />
+                "Read orders from WhatsApp"
+            </label>
+            <button class="button" type="submit" data-test="save-business" disabled=move || save.pending().get()>
+                "Save"
+            </button>
+        </form>
+    }
+}
+
+/// The five replies, each with what the customer would read, filled from the latest order.
+#[component]
+fn TemplatesForm(business: BusinessDto, save: ServerAction<UpdateBusiness>) -> impl IntoView {
+    let sample = LocalResource::new(template_sample);
+    let current = business.settings.templates;
+    let fields: [(&'static str, &'static str, String); 5] = [
+        ("order_confirmation", "Order confirmed", current.order_confirmation),
+        ("order_received", "Order received", current.order_received),
+        ("needs_review", "Needs a person", current.needs_review),
+        ("delivery_update", "On its way", current.delivery_update),
+        ("delivered", "Delivered", current.delivered),
+    ];
+    let texts = fields.map(|(key, title, text)| (key, title, RwSignal::new(text)));
+    let id = business.id;
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let text = |index: usize| Some(texts[index].2.get_untracked());
+        save.dispatch(UpdateBusiness {
+            id,
+            changes: BusinessChanges {
+                templates: Some(TemplateChanges {
+                    order_confirmation: text(0),
+                    order_received: text(1),
+                    needs_review: text(2),
+                    delivery_update: text(3),
+                    delivered: text(4),
+                }),
+                ..Default::default()
+            },
+        });
+    };
+    let editors = texts
+        .into_iter()
+        .map(|(key, title, text)| template_editor(key, title, text, sample))
+        .collect_view();
+    let placeholders = templates::PLACEHOLDERS
+        .iter()
+        .map(|name| format!("{{{name}}}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <form class="card form" data-test="templates-form" on:submit=submit>
+            <h2>"Replies to customers"</h2>
+            <p class="muted">"Placeholders: " {placeholders}</p>
+            {editors}
+            <button class="button" type="submit" data-test="save-templates" disabled=move || save.pending().get()>
+                "Save the replies"
+            </button>
+        </form>
+    }
+}
+
+fn template_editor(
+    key: &'static str,
+    title: &'static str,
+    text: RwSignal<String>,
+    sample: LocalResource<Result<BTreeMap<String, String>, crate::api::AppError>>,
+) -> AnyView {
+    let preview = move || {
+        let text = text.get();
+        match templates::unknown_placeholders(&text) {
+            Err(problem) => view! { <p class="error">{problem}</p> }.into_any(),
+            Ok(unknown) if !unknown.is_empty() => {
+                let names = unknown
+                    .iter()
+                    .map(|name| format!("{{{name}}}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                view! { <p class="error">"Novi does not know " {names}</p> }.into_any()
+            }
+            Ok(_) => {
+                let values = sample.get().and_then(Result::ok).unwrap_or_default();
+                let filled = templates::render(&text, |name| values.get(name).map(String::as_str));
+                view! { <p class="reply preview" data-test=format!("preview-{key}")>{filled}</p> }.into_any()
+            }
+        }
+    };
+    let id = format!("template-{key}");
+    view! {
+        <label for=id.clone()>{title}</label>
+        <textarea id=id rows="3" data-test=format!("template-{key}") bind:value=text></textarea>
+        {preview}
+    }
+    .into_any()
+}
+
+/// The people who sign in to this business: invite staff and drivers, switch access off.
+#[component]
+fn Team() -> impl IntoView {
+    let invite = ServerAction::<InviteUser>::new();
+    let set_active = ServerAction::<SetTeamMemberActive>::new();
+    let team = Resource::new(
+        move || (invite.version().get(), set_active.version().get()),
+        |_| list_team(),
+    );
+    let email = RwSignal::new(String::new());
+    let username = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Staff);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        invite.dispatch(InviteUser {
+            invitation: Invitation {
+                email: email.get_untracked(),
+                username: username.get_untracked(),
+                role: role.get_untracked(),
+            },
+        });
+    };
+    let invited = move || {
+        invite.value().get().map(|result| match result {
+            Ok(invited) => view! {
+                <p role="status" data-test="invited">
+                    {format!(
+                        "{} is invited. Their one-time password, shown only now: {}",
+                        invited.user.username, invited.one_time_password
+                    )}
+                </p>
+            }
+            .into_any(),
+            Err(error) => view! { <p class="error" role="alert">{error.described()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="team-title">
+            <h2 id="team-title">"Team"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading the team…"</p> }>
+                {move || team.get().map(|loaded| match loaded {
+                    Ok(people) => team_list(people, set_active),
+                    Err(error) => view! { <p class="error" role="alert">{error.message}</p> }.into_any(),
+                })}
+            </Transition>
+            <form class="form" data-test="invite" on:submit=submit>
+                <h3>"Invite someone"</h3>
+                <label for="invite-email">"Email"</label>
+                <input id="invite-email" type="email" required bind:value=email />
+                <label for="invite-name">"User name"</label>
+                <input id="invite-name" required bind:value=username />
+                <label for="invite-role">"Role"</label>
+                <select id="invite-role" on:change=move |event| {
+                    if let Ok(chosen) = event_target_value(&event).parse() {
+                        role.set(chosen);
+                    }
+                }>
+                    <option value="staff">"Staff"</option>
+                    <option value="driver">"Driver"</option>
+                </select>
+                <button class="button" type="submit" disabled=move || invite.pending().get()>"Invite"</button>
+            </form>
+            {invited}
+        </section>
+    }
+}
+
+fn team_list(people: Vec<UserDto>, set_active: ServerAction<SetTeamMemberActive>) -> AnyView {
+    let rows = people
+        .into_iter()
+        .map(|person| {
+            let id = person.id;
+            view! {
+                <li class="group">
+                    <div>
+                        <strong>{person.username.clone()}</strong>
+                        <p class="muted">{format!("{} · {}", person.email, person.role.as_str())}</p>
+                    </div>
+                    <label class="toggle">
+                        <input type="checkbox" checked=person.is_active on:change=move |event| {
+                            set_active.dispatch(SetTeamMemberActive { id, active: event_target_checked(&event) });
+                        } />
+                        "Can sign in"
+                    </label>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="groups" data-test="team">{rows}</ul> }.into_any()
+}
