@@ -215,11 +215,14 @@ fn content_security_policy() {
 }
 
 /// Effects run only in the browser, after hydration: the attribute tells people and browser
-/// tests that the page is now interactive.
+/// tests that the page is now interactive. The service worker (`public/sw.js`) makes the
+/// dashboard installable and keeps its shell for when the network is down.
 fn mark_hydrated() {
     Effect::new(|_| {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-hydrated", "true");
         }
+        #[cfg(feature = "hydrate")]
+        let _ = window().navigator().service_worker().register("/sw.js");
     });
 }

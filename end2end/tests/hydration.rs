@@ -1,7 +1,8 @@
 //! The dashboard in a real browser: a signed-out visitor is sent to sign in and back, the
 //! board is rendered by the server and hydrated, a new order appears by itself with a cue, a
-//! status button moves an order, its page shows the customer's message and the replies, and
-//! a phone-sized screen never scrolls sideways.
+//! status button moves an order, its page shows the customer's message and the replies, a
+//! phone-sized screen never scrolls sideways, and the service worker that makes the dashboard
+//! installable is running.
 
 use std::time::Duration;
 
@@ -127,6 +128,14 @@ async fn signing_in_leads_to_a_board_that_updates_itself() {
     )
     .await;
     screenshot(&page, "orders-phone").await;
+
+    // Installable: the service worker took charge of the app shell.
+    wait_until(
+        &page,
+        "navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))",
+        Duration::from_secs(10),
+    )
+    .await;
 
     browser.close().await;
     app.stop().await;

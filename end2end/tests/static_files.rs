@@ -45,8 +45,17 @@ async fn the_bundles_are_served_compressed_and_public_files_from_the_root() {
             );
         }
     }
-    for path in ["/pkg/novi.css", "/favicon.svg", "/manifest.webmanifest"] {
+    for path in [
+        "/pkg/novi.css",
+        "/favicon.svg",
+        "/manifest.webmanifest",
+        "/icon-192.png",
+        "/icon-512.png",
+    ] {
         assert_eq!(app.get(path).await.status(), 200, "{path}");
     }
+    let worker = app.get("/sw.js").await;
+    assert_eq!(worker.status(), 200);
+    assert_eq!(worker.headers()["content-security-policy"], "default-src 'self'");
     app.stop().await;
 }

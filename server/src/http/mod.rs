@@ -19,6 +19,7 @@ mod products;
 mod rate_limit;
 mod responses;
 mod security;
+mod service_worker;
 mod users;
 mod whatsapp;
 
@@ -56,6 +57,7 @@ fn routes(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
+        .route("/sw.js", get(service_worker::script))
         .nest("/api", api::router(state.max_upload_bytes))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
