@@ -14,7 +14,13 @@ const SHELL_FILES = [
 ];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
+  // A file that cannot be fetched now is cached on its next use instead of failing the install.
+  event.waitUntil(
+    caches
+      .open(SHELL)
+      .then((cache) => Promise.allSettled(SHELL_FILES.map((file) => cache.add(file))))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener("activate", (event) => {

@@ -129,11 +129,27 @@ async fn signing_in_leads_to_a_board_that_updates_itself() {
     .await;
     screenshot(&page, "orders-phone").await;
 
+    // A date range with no orders says so; the range stays in the form.
+    page.goto(app.url("/orders?from=2000-01-01&to=2000-01-31"))
+        .await
+        .expect("an empty range");
+    wait_for_hydration(&page).await;
+    assert_eq!(
+        text_of(&page, "[data-test=empty]").await,
+        "No orders match these filters."
+    );
+    wait_until(
+        &page,
+        "document.querySelector('#from').value === '2000-01-01'",
+        Duration::from_secs(5),
+    )
+    .await;
+
     // Installable: the service worker took charge of the app shell.
     wait_until(
         &page,
         "navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))",
-        Duration::from_secs(10),
+        Duration::from_secs(30),
     )
     .await;
 

@@ -30,8 +30,16 @@ const STEPS: &[(OrderStatus, &str)] = &[
 #[component]
 pub fn OrdersBoard() -> impl IntoView {
     let query = use_query_map();
-    let status = Memo::new(move |_| query.read().get("status").filter(|s| !s.is_empty()));
-    let search = Memo::new(move |_| query.read().get("q").filter(|s| !s.is_empty()));
+    let filter = Memo::new(move |_| {
+        let query = query.read();
+        let value = |name: &str| query.get(name).filter(|value| !value.is_empty());
+        BoardFilter {
+            status: value("status"),
+            q: value("q"),
+            from: value("from"),
+            to: value("to"),
+        }
+    });
     let page = Memo::new(move |_| {
         query
             .read()
@@ -43,11 +51,13 @@ pub fn OrdersBoard() -> impl IntoView {
     // Bumped by the live feed and by every status change: both lists load again.
     let changes = RwSignal::new(0u64);
     let orders = Resource::new(
-        move || (status.get(), search.get(), page.get(), changes.get()),
-        |(status, q, page, _)| {
+        move || (filter.get(), page.get(), changes.get()),
+        |(filter, page, _)| {
             list_orders(OrderQuery {
-                status,
-                q,
+                status: filter.status,
+                q: filter.q,
+                date_from: filter.from,
+                date_to: filter.to,
                 page: Some(page),
                 limit: Some(PAGE_SIZE),
                 ..OrderQuery::default()
@@ -93,7 +103,7 @@ pub fn OrdersBoard() -> impl IntoView {
                     n => format!("{n} new orders arrived."),
                 }}
             </p>
-            <Filters status search />
+            <Filters filter />
             <StatusError change />
             <Transition fallback=|| ()>
                 {move || review.get().map(|result| match result {
@@ -108,7 +118,7 @@ pub fn OrdersBoard() -> impl IntoView {
                 })}
             </Transition>
             <Transition fallback=|| view! { <p class="muted">"Loading orders…"</p> }>
-                {move || orders.get().map(|result| view! { <Listing result change status search page /> })}
+                {move || orders.get().map(|result| view! { <Listing result change filter page /> })}
             </Transition>
         </section>
     }
@@ -117,7 +127,10 @@ pub fn OrdersBoard() -> impl IntoView {
 /// The filter bar: a plain GET form, so it works before the page is interactive and its
 /// result is a link.
 #[component]
-fn Filters(status: Memo<Option<String>>, search: Memo<Option<String>>) -> impl IntoView {
+fn Filters(filter: Memo<BoardFilter>) -> impl IntoView {
+    let status = Memo::new(move |_| filter.read().status.clone());
+    let text =
+        move |pick: fn(&BoardFilter) -> &Option<String>| move || pick(&filter.read()).clone().unwrap_or_default();
     view! {
         <form class="filters" method="get" action="/orders" role="search">
             <label for="status">"Status"</label>
@@ -136,7 +149,11 @@ fn Filters(status: Memo<Option<String>>, search: Memo<Option<String>>) -> impl I
                     .collect_view()}
             </select>
             <label for="q">"Customer"</label>
-            <input id="q" name="q" type="search" placeholder="Name or phone" value=move || search.get().unwrap_or_default() />
+            <input id="q" name="q" type="search" placeholder="Name or phone" value=text(|f| &f.q) />
+            <label for="from">"From"</label>
+            <input id="from" name="from" type="date" value=text(|f| &f.from) />
+            <label for="to">"To"</label>
+            <input id="to" name="to" type="date" value=text(|f| &f.to) />
             <button class="button" type="submit">"Filter"</button>
         </form>
     }
@@ -146,8 +163,7 @@ fn Filters(status: Memo<Option<String>>, search: Memo<Option<String>>) -> impl I
 fn Listing(
     result: Result<OrderPage, AppError>,
     change: ServerAction<ChangeOrderStatus>,
-    status: Memo<Option<String>>,
-    search: Memo<Option<String>>,
+    filter: Memo<BoardFilter>,
     page: Memo<u64>,
 ) -> impl IntoView {
     match result {
@@ -156,7 +172,7 @@ fn Listing(
         }
         Ok(found) if found.orders.is_empty() => view! {
             <p class="empty" data-test="empty">
-                {if status.get_untracked().is_some() || search.get_untracked().is_some() {
+                {if filter.with_untracked(BoardFilter::is_set) {
                     "No orders match these filters."
                 } else {
                     "No orders yet. They appear here the moment a customer writes."
@@ -166,16 +182,7 @@ fn Listing(
         .into_any(),
         Ok(found) => {
             let pages = found.pagination.pages;
-            let link = move |to: u64| {
-                let mut parts = vec![format!("page={to}")];
-                if let Some(status) = status.get_untracked() {
-                    parts.push(format!("status={status}"));
-                }
-                if let Some(q) = search.get_untracked() {
-                    parts.push(format!("q={}", query_value(&q)));
-                }
-                format!("/orders?{}", parts.join("&"))
-            };
+            let link = move |to: u64| filter.with_untracked(|filter| filter.link(to));
             let current = page.get_untracked();
             view! {
                 <OrderList orders=found.orders change />
@@ -299,6 +306,38 @@ fn SoundToggle() -> impl IntoView {
     }
 }
 
+/// The board's filters, as they stand in the address.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct BoardFilter {
+    status: Option<String>,
+    q: Option<String>,
+    /// `YYYY-MM-DD`, both inclusive.
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl BoardFilter {
+    fn is_set(&self) -> bool {
+        self.status.is_some() || self.q.is_some() || self.from.is_some() || self.to.is_some()
+    }
+
+    /// The board's address for `page` with these filters.
+    fn link(&self, page: u64) -> String {
+        let mut parts = vec![format!("page={page}")];
+        for (name, value) in [
+            ("status", &self.status),
+            ("q", &self.q),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if let Some(value) = value {
+                parts.push(format!("{name}={}", query_value(value)));
+            }
+        }
+        format!("/orders?{}", parts.join("&"))
+    }
+}
+
 pub fn label(status: OrderStatus) -> &'static str {
     match status {
         OrderStatus::Pending => "Pending",
@@ -338,5 +377,12 @@ mod tests {
     fn a_search_survives_the_page_links() {
         assert_eq!(query_value("Ana & Maria"), "Ana+%26+Maria");
         assert_eq!(query_value("+1555"), "%2B1555");
+        let filter = BoardFilter {
+            q: Some("Ana & Maria".into()),
+            from: Some("2026-11-01".into()),
+            ..BoardFilter::default()
+        };
+        assert!(filter.is_set());
+        assert_eq!(filter.link(3), "/orders?page=3&q=Ana+%26+Maria&from=2026-11-01");
     }
 }
