@@ -54,7 +54,6 @@ pub async fn assign(
     let before = existing
         .as_ref()
         .map(|delivery| json!({ "driver_id": delivery.driver_id }));
-    let eta = replies::eta_minutes(&txn, order.business_id).await?;
     match existing {
         Some(delivery) => {
             let mut active: deliveries::ActiveModel = delivery.into();
@@ -63,6 +62,7 @@ pub async fn assign(
             active.update(&txn).await?;
         }
         None => {
+            let eta = replies::eta_minutes(&txn, order.business_id).await?;
             deliveries::ActiveModel {
                 business_id: Set(order.business_id),
                 order_id: Set(order.id),

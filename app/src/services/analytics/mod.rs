@@ -160,6 +160,15 @@ pub async fn report(
 
     let currency = business.currency.clone();
     let amount = |minor: i64| money::to_decimal(minor, &currency);
+    let points = |rows: Vec<(NaiveDate, u64, i64)>| -> Vec<RevenuePoint> {
+        rows.into_iter()
+            .map(|(date, orders, minor)| RevenuePoint {
+                date,
+                orders,
+                revenue: amount(minor),
+            })
+            .collect()
+    };
     let revenue_by_day = revenue_by_day(&period, &statuses);
     let customers = customers(&period, visitors);
     let taken: i64 = statuses
@@ -187,22 +196,8 @@ pub async fn report(
         to: period.to,
         timezone: zone.name().to_string(),
         summary,
-        revenue_by_week: by_week(&revenue_by_day)
-            .into_iter()
-            .map(|(date, orders, minor)| RevenuePoint {
-                date,
-                orders,
-                revenue: amount(minor),
-            })
-            .collect(),
-        revenue_by_day: revenue_by_day
-            .into_iter()
-            .map(|(date, orders, minor)| RevenuePoint {
-                date,
-                orders,
-                revenue: amount(minor),
-            })
-            .collect(),
+        revenue_by_week: points(by_week(&revenue_by_day)),
+        revenue_by_day: points(revenue_by_day),
         orders_by_status: OrderStatus::ALL
             .iter()
             .map(|status| StatusCount {
