@@ -36,7 +36,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/rpc/") || url.pathname.startsWith("/dev/")) return;
+  if (["/api/", "/rpc/", "/dev/", "/t/"].some((root) => url.pathname.startsWith(root))) return;
 
   if (request.mode === "navigate") {
     event.respondWith(

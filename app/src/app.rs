@@ -9,8 +9,11 @@ use leptos_router::{
 use crate::{
     api::account::Logout,
     pages::{
+        admin::AdminPage,
         analytics::Analytics,
         catalog::CatalogPage,
+        deliveries::DeliveriesPage,
+        driver::DriverPage,
         new_order::NewOrderPage,
         not_found::NotFound,
         order_detail::OrderDetail,
@@ -69,6 +72,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/whatsapp") view=WhatsappPage />
                 <Route path=path!("/analytics") view=Analytics />
                 <Route path=path!("/settings") view=SettingsPage />
+                <Route path=path!("/deliveries") view=DeliveriesPage />
+                <Route path=path!("/driver") view=DriverPage />
+                <Route path=path!("/admin") view=AdminPage />
                 <Route path=path!("/login") view=SignIn />
                 <Route path=path!("/register") view=RegisterBusiness />
             </Routes>
@@ -130,6 +136,20 @@ pub fn BusinessApp() -> impl IntoView {
     })
 }
 
+/// The `people` bundle: deliveries and drivers, the driver's own view, and the platform admin.
+#[component]
+pub fn PeopleApp() -> impl IntoView {
+    frame(|| {
+        view! {
+            <Routes fallback=NotFound>
+                <Route path=path!("/deliveries") view=DeliveriesPage />
+                <Route path=path!("/driver") view=DriverPage />
+                <Route path=path!("/admin") view=AdminPage />
+            </Routes>
+        }
+    })
+}
+
 /// Which browser bundle hydrates a page. A Leptos bundle grows with every page it can show, so
 /// the dashboard ships as a few, each within the size budget; every page load fetches one, and
 /// links between pages of different bundles are ordinary page loads (`rel="external"`).
@@ -139,6 +159,8 @@ pub fn bundle_for(path: &str) -> &'static str {
         "entry"
     } else if under("/whatsapp") || under("/analytics") || under("/settings") {
         "business"
+    } else if under("/deliveries") || under("/driver") || under("/admin") {
+        "people"
     } else if path.starts_with("/orders/") {
         "order"
     } else {
@@ -177,20 +199,32 @@ fn Nav() -> impl IntoView {
             let _ = window().location().set_href("/login");
         }
     });
+    // A driver's page shows what a driver may open, and nothing else.
+    let driving = move || location.pathname.get() == "/driver";
     view! {
         <Show when=move || !public()>
             <nav class="nav" aria-label="Main">
-                <a rel="external" href="/orders">"Orders"</a>
-                <a rel="external" href="/analytics">"Analytics"</a>
-                <a rel="external" href="/orders/new">"New order"</a>
-                <a rel="external" href="/catalog">"Catalog"</a>
-                <a rel="external" href="/whatsapp">"WhatsApp"</a>
-                <a rel="external" href="/settings">"Settings"</a>
+                <Show when=driving fallback=|| view! { <StaffLinks /> }>
+                    <a rel="external" href="/driver">"My deliveries"</a>
+                </Show>
                 <button class="link" data-test="sign-out" on:click=move |_| {
                     logout.dispatch(Logout {});
                 }>"Sign out"</button>
             </nav>
         </Show>
+    }
+}
+
+#[component]
+fn StaffLinks() -> impl IntoView {
+    view! {
+                <a rel="external" href="/orders">"Orders"</a>
+                <a rel="external" href="/analytics">"Analytics"</a>
+                <a rel="external" href="/orders/new">"New order"</a>
+                <a rel="external" href="/catalog">"Catalog"</a>
+                <a rel="external" href="/deliveries">"Deliveries"</a>
+                <a rel="external" href="/whatsapp">"WhatsApp"</a>
+                <a rel="external" href="/settings">"Settings"</a>
     }
 }
 

@@ -191,6 +191,23 @@ pub struct DeliveryDto {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
+/// What a driver reports about a delivery (`PATCH /api/orders/:id/delivery`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStep {
+    PickedUp,
+    Delivered,
+}
+
+/// `PATCH /api/orders/:id/delivery`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryReport {
+    pub status: DeliveryStep,
+}
+
 /// `POST /api/orders/:id/delivery`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -441,6 +458,15 @@ pub struct DriverInput {
     pub phone: Option<String>,
     pub vehicle_info: Option<String>,
     pub is_active: Option<bool>,
+    /// The business's `driver` account this driver signs in with; `null` unlinks it.
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub user_id: Option<Option<i64>>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(input: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(input).map(Some)
 }
 
 /// A user as owners and admins see them in lists.

@@ -11,7 +11,7 @@ pub mod parser;
 mod preview;
 pub mod templates;
 
-pub use app::{App, BusinessApp, EntryApp, OrderApp, OrdersApp, bundle_for, shell};
+pub use app::{App, BusinessApp, EntryApp, OrderApp, OrdersApp, PeopleApp, bundle_for, shell};
 
 #[cfg(feature = "ssr")]
 pub mod error;
@@ -23,3 +23,5 @@ pub mod outlets;
 pub mod services;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub use pages::tracking as tracking_page;

@@ -32,8 +32,13 @@ pub fn unknown_placeholders(text: &str) -> Result<Vec<String>, String> {
 }
 
 /// Fills each `{placeholder}` with its value. Templates are checked when saved, so a name
-/// without a value (a driver before one is assigned) becomes empty rather than an error.
+/// without a value (a driver before one is assigned) becomes empty rather than an error, and a
+/// parenthesis it leaves empty is dropped.
 pub fn render<'a>(text: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
+    filled(text, value).replace(" ()", "").replace("()", "")
+}
+
+fn filled<'a>(text: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let mut rest = text;
     while let Some(open) = rest.find('{') {
@@ -66,6 +71,7 @@ mod tests {
             "Hi Ana, total $12.50."
         );
         assert_eq!(render("no braces", value), "no braces");
+        assert_eq!(render("{customer_name} ({driver_name}) is here", value), "Ana is here");
         assert_eq!(render("open {customer_name", value), "open {customer_name");
     }
 

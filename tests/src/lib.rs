@@ -388,7 +388,7 @@ pub struct SseStream {
     buffer: String,
 }
 
-/// One event: its `event:` name (`message` when none) and its `data:` as JSON.
+/// One event: its `event:` name (`message` when none) and its `data:`, as JSON when it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SseEvent {
     pub name: String,
@@ -429,10 +429,9 @@ impl SseStream {
                 if data.is_empty() {
                     continue;
                 }
-                return Some(SseEvent {
-                    name,
-                    data: serde_json::from_str(&data).expect("JSON data"),
-                });
+                // JSON as most streams send it; text (the tracking page's HTML) as a string.
+                let data = serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data));
+                return Some(SseEvent { name, data });
             }
             let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
                 .await

@@ -129,6 +129,13 @@ pub async fn set_team_member_active(id: i64, active: bool) -> Result<UserDto, Ap
     Ok(crate::services::users::set_active(&state.db, &caller, id, active, ip).await?)
 }
 
+#[server(prefix = "/rpc", endpoint = "users/set_role", input = Json)]
+pub async fn set_team_member_role(id: i64, role: entity::enums::Role) -> Result<UserDto, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    let ip = crate::api::session::client_ip().await;
+    Ok(crate::services::users::set_role(&state.db, &caller, id, role, ip).await?)
+}
+
 /// Placeholder values from the business's latest order, for the live template previews.
 #[server(prefix = "/rpc", endpoint = "business/template_sample", input = Json)]
 pub async fn template_sample() -> Result<std::collections::BTreeMap<String, String>, AppError> {

@@ -5,7 +5,7 @@ use leptos::server_fn::codec::Json;
 
 use crate::{
     api::AppError,
-    dto::{Conversation, NewOrder, OrderChanges, OrderDto, OrderPage, OrderQuery, ParserCatalog},
+    dto::{Conversation, DeliveryStep, NewOrder, OrderChanges, OrderDto, OrderPage, OrderQuery, ParserCatalog},
 };
 use entity::enums::OrderStatus;
 
@@ -57,6 +57,21 @@ pub async fn assign_driver(id: i64, driver_id: i64) -> Result<OrderDto, AppError
     let (state, caller) = crate::api::session::signed_in().await?;
     let ip = crate::api::session::client_ip().await;
     Ok(crate::services::deliveries::assign(&state.db, &state.outlets, &caller, id, driver_id, ip).await?)
+}
+
+/// Today's deliveries: a driver's own, or the whole business's.
+#[server(prefix = "/rpc", endpoint = "deliveries/runs", input = Json)]
+pub async fn delivery_runs() -> Result<Vec<OrderDto>, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    Ok(crate::services::deliveries::runs(&state.db, &caller).await?)
+}
+
+/// The driver picked the order up, or delivered it.
+#[server(prefix = "/rpc", endpoint = "deliveries/report", input = Json)]
+pub async fn report_delivery(id: i64, step: DeliveryStep) -> Result<OrderDto, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    let ip = crate::api::session::client_ip().await;
+    Ok(crate::services::deliveries::report(&state.db, &state.outlets, &caller, id, step, ip).await?)
 }
 
 /// The catalog for the browser's own parser, behind the live preview of a typed-in order.

@@ -1,5 +1,8 @@
+pub mod admin;
 pub mod analytics;
 pub mod catalog;
+pub mod deliveries;
+pub mod driver;
 pub mod new_order;
 pub mod not_found;
 pub mod order_detail;
@@ -7,5 +10,7 @@ mod order_edit;
 pub mod orders;
 pub mod settings;
 pub mod sign_in;
+#[cfg(feature = "ssr")]
+pub mod tracking;
 pub mod whatsapp;
 mod when;

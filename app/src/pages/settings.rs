@@ -9,7 +9,10 @@ use leptos::prelude::*;
 use crate::{
     api::{
         account::current_user,
-        business::{InviteUser, SetTeamMemberActive, UpdateBusiness, get_business, list_team, template_sample},
+        business::{
+            InviteUser, SetTeamMemberActive, SetTeamMemberRole, UpdateBusiness, get_business, list_team,
+            template_sample,
+        },
     },
     dto::{BusinessChanges, BusinessDto, Invitation, TemplateChanges, UserDto},
     templates,
@@ -213,10 +216,24 @@ fn template_editor(
 fn Team() -> impl IntoView {
     let invite = ServerAction::<InviteUser>::new();
     let set_active = ServerAction::<SetTeamMemberActive>::new();
+    let set_role = ServerAction::<SetTeamMemberRole>::new();
     let team = Resource::new(
-        move || (invite.version().get(), set_active.version().get()),
+        move || {
+            (
+                invite.version().get(),
+                set_active.version().get(),
+                set_role.version().get(),
+            )
+        },
         |_| list_team(),
     );
+    let refused = move || {
+        [set_active.value().get(), set_role.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::err)
+            .map(|error| view! { <p class="error" role="alert">{error.described()}</p> })
+    };
     let email = RwSignal::new(String::new());
     let username = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Staff);
@@ -249,10 +266,11 @@ fn Team() -> impl IntoView {
             <h2 id="team-title">"Team"</h2>
             <Transition fallback=|| view! { <p class="muted">"Loading the team…"</p> }>
                 {move || team.get().map(|loaded| match loaded {
-                    Ok(people) => team_list(people, set_active),
+                    Ok(people) => team_list(people, set_active, set_role),
                     Err(error) => view! { <p class="error" role="alert">{error.message}</p> }.into_any(),
                 })}
             </Transition>
+            {refused}
             <form class="form" data-test="invite" on:submit=submit>
                 <h3>"Invite someone"</h3>
                 <label for="invite-email">"Email"</label>
@@ -275,7 +293,11 @@ fn Team() -> impl IntoView {
     }
 }
 
-fn team_list(people: Vec<UserDto>, set_active: ServerAction<SetTeamMemberActive>) -> AnyView {
+fn team_list(
+    people: Vec<UserDto>,
+    set_active: ServerAction<SetTeamMemberActive>,
+    set_role: ServerAction<SetTeamMemberRole>,
+) -> AnyView {
     let rows = people
         .into_iter()
         .map(|person| {
@@ -284,8 +306,18 @@ fn team_list(people: Vec<UserDto>, set_active: ServerAction<SetTeamMemberActive>
                 <li class="group">
                     <div>
                         <strong>{person.username.clone()}</strong>
-                        <p class="muted">{format!("{} · {}", person.email, person.role.as_str())}</p>
+                        <p class="muted">{person.email.clone()}</p>
                     </div>
+                    <select aria-label=format!("Role of {}", person.username) on:change=move |event| {
+                        if let Ok(role) = event_target_value(&event).parse() {
+                            set_role.dispatch(SetTeamMemberRole { id, role });
+                        }
+                    }>
+                        {[Role::Owner, Role::Staff, Role::Driver]
+                            .into_iter()
+                            .map(|role| view! { <option value=role.as_str() selected=role == person.role>{role.as_str()}</option> })
+                            .collect_view()}
+                    </select>
                     <label class="toggle">
                         <input type="checkbox" checked=person.is_active on:change=move |event| {
                             set_active.dispatch(SetTeamMemberActive { id, active: event_target_checked(&event) });

@@ -1,6 +1,7 @@
 //! Signing in and registering. Both set the session cookie and then load the page the visitor
 //! was going to (`?next=`), so the server renders it signed in.
 
+use entity::enums::Role;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -13,23 +14,31 @@ use crate::{
 };
 
 /// Where to go after signing in: a path on this site only, never another site.
-fn next_page(wanted: Option<String>) -> String {
-    wanted
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\"))
-        .unwrap_or_else(|| "/orders".to_string())
+fn next_page(wanted: Option<String>) -> Option<String> {
+    wanted.filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\"))
+}
+
+/// Where each role starts when it was going nowhere in particular.
+fn home(role: Role) -> &'static str {
+    match role {
+        Role::Driver => "/driver",
+        Role::Admin => "/admin",
+        Role::Owner | Role::Staff => "/orders",
+    }
 }
 
 /// The page to go on to, from `?next=`.
-fn next_from_query() -> Memo<String> {
+fn next_from_query() -> Memo<Option<String>> {
     let query = use_query_map();
     Memo::new(move |_| next_page(query.read().get("next")))
 }
 
 /// Loads the next page once the session is set.
-fn go_on_after(done: Signal<Option<Result<UserSummary, AppError>>>, next: Memo<String>) {
+fn go_on_after(done: Signal<Option<Result<UserSummary, AppError>>>, next: Memo<Option<String>>) {
     Effect::new(move |_| {
-        if let Some(Ok(_)) = done.get() {
-            let _ = window().location().set_href(&next.get());
+        if let Some(Ok(user)) = done.get() {
+            let target = next.get().unwrap_or_else(|| home(user.role).to_string());
+            let _ = window().location().set_href(&target);
         }
     });
 }
@@ -71,7 +80,7 @@ pub fn SignIn() -> impl IntoView {
                 </button>
             </form>
             <p class="muted">
-                "New to Novi? " <a href=move || format!("/register?next={}", next.get())>"Register your business"</a>
+                "New to Novi? " <a href=move || next.get().map_or_else(|| "/register".to_string(), |next| format!("/register?next={next}"))>"Register your business"</a>
             </p>
         </section>
     }
@@ -145,9 +154,10 @@ mod tests {
 
     #[test]
     fn only_paths_on_this_site_are_followed() {
-        assert_eq!(next_page(Some("/orders/12".into())), "/orders/12");
-        assert_eq!(next_page(Some("//evil.example".into())), "/orders");
-        assert_eq!(next_page(Some("https://evil.example".into())), "/orders");
-        assert_eq!(next_page(None), "/orders");
+        assert_eq!(next_page(Some("/orders/12".into())).as_deref(), Some("/orders/12"));
+        assert_eq!(next_page(Some("//evil.example".into())), None);
+        assert_eq!(next_page(Some("https://evil.example".into())), None);
+        assert_eq!(next_page(None), None);
+        assert_eq!(home(Role::Driver), "/driver");
     }
 }

@@ -27,6 +27,11 @@ pub fn time_of_day(at: DateTime<Utc>) -> String {
     format!("{} UTC", clock(at, true))
 }
 
+/// `14:05 UTC`
+pub fn hour_and_minute(at: DateTime<Utc>) -> String {
+    format!("{} UTC", clock(at, false))
+}
+
 fn clock(at: DateTime<Utc>, seconds: bool) -> String {
     if seconds {
         format!("{:02}:{:02}:{:02}", at.hour(), at.minute(), at.second())
@@ -45,6 +50,7 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 11, 6, 9, 5, 7).unwrap();
         assert_eq!(day_and_time(at), "Nov 6, 09:05 UTC");
         assert_eq!(time_of_day(at), "09:05:07 UTC");
+        assert_eq!(hour_and_minute(at), "09:05 UTC");
         assert_eq!(to_the_second(at), "Nov 6, 09:05:07 UTC");
     }
 }

@@ -13,6 +13,8 @@ pub enum Permission {
     ManageSettings,
     ManageCatalog,
     ManageUsers,
+    /// Carry out deliveries assigned to one's own driver record.
+    Deliver,
     Platform,
 }
 
@@ -22,8 +24,8 @@ impl Caller {
         match self.role {
             Role::Admin => true,
             Role::Owner => permission != Platform,
-            Role::Staff => matches!(permission, ViewOrders | ManageOrders | ViewBusiness),
-            Role::Driver => false,
+            Role::Staff => matches!(permission, ViewOrders | ManageOrders | ViewBusiness | Deliver),
+            Role::Driver => permission == Deliver,
         }
     }
 
@@ -83,6 +85,7 @@ mod tests {
         assert!(!caller(Role::Staff).may(Permission::ManageCatalog));
         assert!(!caller(Role::Staff).may(Permission::ManageUsers));
         assert!(!caller(Role::Driver).may(Permission::ViewOrders));
+        assert!(caller(Role::Driver).may(Permission::Deliver));
         assert!(caller(Role::Admin).may(Permission::Platform));
     }
 

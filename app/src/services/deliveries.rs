@@ -1,25 +1,31 @@
 //! Deliveries: which driver takes an order, and how the run goes. An order has at most one
-//! delivery; assigning again hands it to another driver.
+//! delivery; assigning again hands it to another driver. The run follows the order's status:
+//! out for delivery is the driver picking it up, delivered ends it, cancelled calls it off.
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use entity::{
-    deliveries, drivers,
-    enums::{DeliveryStatus, OrderStatus},
+    businesses, deliveries, drivers,
+    enums::{DeliveryStatus, OrderStatus, Role},
+    orders as order_rows,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set, sea_query::Condition,
+};
 use serde_json::json;
 
 use crate::{
-    dto::{DeliveryDto, OrderDto},
+    dto::{DeliveryDto, DeliveryStep, OrderDto},
     error::ServiceError,
     outlets::Outlets,
     services::{
         access::Permission,
         audit::{self, AuditEntry},
         auth::Caller,
-        orders, replies,
+        eta, orders,
     },
 };
 
@@ -62,7 +68,7 @@ pub async fn assign(
             active.update(&txn).await?;
         }
         None => {
-            let eta = replies::eta_minutes(&txn, order.business_id).await?;
+            let eta = eta::from_confirmation(&txn, order.business_id, now).await?;
             deliveries::ActiveModel {
                 business_id: Set(order.business_id),
                 order_id: Set(order.id),
@@ -128,4 +134,164 @@ fn to_dto(delivery: deliveries::Model, driver: Option<drivers::Model>) -> Delive
         picked_up_at: delivery.picked_up_at,
         delivered_at: delivery.delivered_at,
     }
+}
+
+/// What a delivery update tells the customer: who is coming, and in how many minutes.
+pub(crate) struct Leg {
+    pub eta_minutes: i64,
+    pub driver: Option<drivers::Model>,
+}
+
+/// Carries an order's new status to its delivery. Leaving for delivery picks the order up (a
+/// delivery without a driver is made when staff send it out themselves) with a fresh estimate
+/// for the road; the answer is what the customer's update needs.
+pub(crate) async fn follow(
+    txn: &DatabaseTransaction,
+    order: &order_rows::Model,
+    now: DateTime<Utc>,
+) -> Result<Option<Leg>, ServiceError> {
+    let existing = deliveries::Entity::find()
+        .filter(deliveries::Column::OrderId.eq(order.id))
+        .find_also_related(drivers::Entity)
+        .one(txn)
+        .await?;
+    match (order.status, existing) {
+        (OrderStatus::OutForDelivery, existing) => {
+            let eta_minutes = eta::on_the_road(txn, order.business_id, now).await?;
+            let eta = i32::try_from(eta_minutes).ok();
+            let driver = match existing {
+                Some((delivery, driver)) => {
+                    let mut active: deliveries::ActiveModel = delivery.into();
+                    active.status = Set(DeliveryStatus::PickedUp);
+                    active.picked_up_at = Set(Some(now));
+                    active.eta_minutes = Set(eta);
+                    active.update(txn).await?;
+                    driver
+                }
+                None => {
+                    deliveries::ActiveModel {
+                        business_id: Set(order.business_id),
+                        order_id: Set(order.id),
+                        driver_id: Set(None),
+                        status: Set(DeliveryStatus::PickedUp),
+                        tracking_token: Set(order.tracking_token.clone().unwrap_or_else(orders::tracking_token)),
+                        eta_minutes: Set(eta),
+                        assigned_at: Set(now),
+                        picked_up_at: Set(Some(now)),
+                        ..Default::default()
+                    }
+                    .insert(txn)
+                    .await?;
+                    None
+                }
+            };
+            Ok(Some(Leg { eta_minutes, driver }))
+        }
+        (OrderStatus::Delivered | OrderStatus::Cancelled, Some((delivery, driver))) => {
+            let delivered = order.status == OrderStatus::Delivered;
+            let mut active: deliveries::ActiveModel = delivery.into();
+            if delivered {
+                active.status = Set(DeliveryStatus::Delivered);
+                active.delivered_at = Set(Some(now));
+            } else {
+                active.status = Set(DeliveryStatus::Cancelled);
+            }
+            active.update(txn).await?;
+            Ok(Some(Leg { eta_minutes: 0, driver }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A driver reports progress on one of their own deliveries: picked up (the order leaves,
+/// passing through preparing when staff had not marked it) or delivered.
+pub async fn report(
+    db: &DatabaseConnection,
+    outlets: &Outlets,
+    caller: &Caller,
+    order_id: i64,
+    step: DeliveryStep,
+    ip: Option<String>,
+) -> Result<OrderDto, ServiceError> {
+    caller.require(Permission::Deliver)?;
+    let driver = own_driver(db, caller).await?;
+    let txn = crate::services::transaction::begin(db).await?;
+    let mut order = orders::visible_order(&txn, caller, order_id).await?;
+    deliveries::Entity::find()
+        .filter(deliveries::Column::OrderId.eq(order.id))
+        .filter(deliveries::Column::DriverId.eq(driver.id))
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound("delivery"))?;
+    let path: &[OrderStatus] = match (step, order.status) {
+        (DeliveryStep::PickedUp, OrderStatus::Confirmed) => &[OrderStatus::Preparing, OrderStatus::OutForDelivery],
+        (DeliveryStep::PickedUp, _) => &[OrderStatus::OutForDelivery],
+        (DeliveryStep::Delivered, _) => &[OrderStatus::Delivered],
+    };
+    for next in path {
+        order = orders::move_to(&txn, outlets, caller, order, *next, ip.clone()).await?;
+    }
+    txn.commit().await?;
+    orders::publish(db, outlets, "order.updated", order_id).await;
+    let mut run = orders::with_items(db, vec![order]).await?;
+    Ok(run.remove(0))
+}
+
+/// Today's deliveries, those still under way first: a driver's own, or all of the business's
+/// for staff. "Today" is the business's local day.
+pub async fn runs(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<OrderDto>, ServiceError> {
+    let mut query = deliveries::Entity::find();
+    if caller.role == Role::Driver {
+        caller.require(Permission::Deliver)?;
+        let driver = own_driver(db, caller).await?;
+        query = query.filter(deliveries::Column::DriverId.eq(driver.id));
+    } else {
+        caller.require(Permission::ViewOrders)?;
+    }
+    let business = businesses::Entity::find_by_id(caller.own_business()?)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("business"))?;
+    let rows = query
+        .filter(deliveries::Column::BusinessId.eq(business.id))
+        .filter(
+            Condition::any()
+                .add(deliveries::Column::Status.is_in([DeliveryStatus::Assigned, DeliveryStatus::PickedUp]))
+                .add(deliveries::Column::DeliveredAt.gte(start_of_day(&business, Utc::now()))),
+        )
+        .order_by_asc(deliveries::Column::AssignedAt)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|delivery| delivery.order_id).collect();
+    let orders = order_rows::Entity::find()
+        .filter(order_rows::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let mut runs = orders::with_items(db, orders).await?;
+    let position = |run: &OrderDto| ids.iter().position(|id| *id == run.id);
+    runs.sort_by_key(|run| (run.status == OrderStatus::Delivered, position(run)));
+    Ok(runs)
+}
+
+/// The driver row of a signed-in driver.
+async fn own_driver(db: &DatabaseConnection, caller: &Caller) -> Result<drivers::Model, ServiceError> {
+    drivers::Entity::find()
+        .filter(drivers::Column::BusinessId.eq(caller.own_business()?))
+        .filter(drivers::Column::UserId.eq(caller.user_id))
+        .filter(drivers::Column::IsActive.eq(true))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::Forbidden(
+            "this account is not one of the business's active drivers; ask the owner to link it on the Deliveries page",
+        ))
+}
+
+/// Midnight of `now`'s day where the business is.
+fn start_of_day(business: &businesses::Model, now: DateTime<Utc>) -> DateTime<Utc> {
+    let zone = business.timezone.parse::<Tz>().unwrap_or(Tz::UTC);
+    now.with_timezone(&zone)
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|midnight| midnight.and_local_timezone(zone).earliest())
+        .map_or(now, |midnight| midnight.with_timezone(&Utc))
 }

@@ -1,7 +1,7 @@
 //! A business's delivery drivers.
 
 use chrono::Utc;
-use entity::drivers;
+use entity::{drivers, enums::Role, users};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set,
 };
@@ -35,9 +35,10 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: DriverInput
     );
     let vehicle = check.text("vehicle_info", input.vehicle_info, 120);
     check.finish()?;
+    let login = sign_in_account(db, business_id, None, input.user_id.flatten()).await?;
     let driver = drivers::ActiveModel {
         business_id: Set(business_id),
-        user_id: Set(None),
+        user_id: Set(login),
         name: Set(name),
         phone: Set(phone),
         vehicle_info: Set(vehicle),
@@ -68,7 +69,14 @@ pub async fn update(
     );
     let vehicle = check.text("vehicle_info", input.vehicle_info, 120);
     check.finish()?;
+    let login = match input.user_id {
+        Some(user_id) => Some(sign_in_account(db, driver.business_id, Some(driver.id), user_id).await?),
+        None => None,
+    };
     let mut active: drivers::ActiveModel = driver.into();
+    if let Some(login) = login {
+        active.user_id = Set(login);
+    }
     if let Some(name) = name {
         active.name = Set(name);
     }
@@ -96,6 +104,40 @@ async fn visible(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<dr
         .await?
         .filter(|driver| caller.sees(driver.business_id))
         .ok_or(ServiceError::NotFound("driver"))
+}
+
+/// Checks that `user_id` is a `driver` account of the business that no other driver uses.
+async fn sign_in_account(
+    db: &DatabaseConnection,
+    business_id: i64,
+    driver_id: Option<i64>,
+    user_id: Option<i64>,
+) -> Result<Option<i64>, ServiceError> {
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    let account = users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|user| user.business_id == Some(business_id) && user.role == Role::Driver);
+    if account.is_none() {
+        return Err(ServiceError::field(
+            "user_id",
+            "choose one of the business's driver accounts",
+        ));
+    }
+    let taken = drivers::Entity::find()
+        .filter(drivers::Column::UserId.eq(user_id))
+        .filter(drivers::Column::Id.ne(driver_id.unwrap_or(0)))
+        .one(db)
+        .await?;
+    match taken {
+        Some(other) => Err(ServiceError::field(
+            "user_id",
+            format!("{} already signs in with this account", other.name),
+        )),
+        None => Ok(Some(user_id)),
+    }
 }
 
 /// An international or local number: digits with an optional leading `+`, spaces and dashes.

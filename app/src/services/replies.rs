@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use entity::{
-    businesses,
+    businesses, deliveries, drivers,
     enums::{OrderStatus, OutboundStatus, Transport},
     inbound_messages, order_items, orders, outbound_messages,
 };
@@ -20,20 +20,16 @@ use crate::{
     error::ServiceError,
     money,
     outlets::Outlets,
-    services::{access::Permission, auth::Caller, response_times},
+    services::{access::Permission, auth::Caller, eta},
     templates,
 };
-
-/// Minutes promised for a delivery until the business has delivered enough orders to know.
-pub const DEFAULT_ETA_MINUTES: i64 = 45;
-/// How many recent deliveries the estimate is the median of.
-const ETA_SAMPLE: u64 = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Template {
     OrderConfirmation,
     OrderReceived,
     NeedsReview,
+    DeliveryUpdate,
     Delivered,
 }
 
@@ -43,6 +39,7 @@ impl Template {
             Self::OrderConfirmation => "order_confirmation",
             Self::OrderReceived => "order_received",
             Self::NeedsReview => "needs_review",
+            Self::DeliveryUpdate => "delivery_update",
             Self::Delivered => "delivered",
         }
     }
@@ -52,6 +49,7 @@ impl Template {
             Self::OrderConfirmation => &templates.order_confirmation,
             Self::OrderReceived => &templates.order_received,
             Self::NeedsReview => &templates.needs_review,
+            Self::DeliveryUpdate => &templates.delivery_update,
             Self::Delivered => &templates.delivered,
         }
     }
@@ -103,6 +101,8 @@ pub struct Context<'a> {
     pub templates: &'a MessageTemplates,
     pub outlets: &'a Outlets,
     pub eta_minutes: i64,
+    /// Who is bringing the order, for the delivery update.
+    pub driver: Option<&'a drivers::Model>,
 }
 
 /// The template filled from the order and its lines.
@@ -113,14 +113,9 @@ pub fn body(template: Template, context: &Context<'_>, order: &orders::Model, li
     })
 }
 
-/// What each placeholder stands for in replies about this order. A driver's name and vehicle
-/// come with the delivery update, which has its own values.
+/// What each placeholder stands for in replies about this order.
 pub fn values(context: &Context<'_>, order: &orders::Model, lines: &[order_items::Model]) -> BTreeMap<String, String> {
-    let customer = order
-        .customer_name
-        .as_deref()
-        .and_then(|name| name.split_whitespace().next())
-        .unwrap_or("there");
+    let customer = order.customer_name.as_deref().map_or("there", first_name);
     let items = lines
         .iter()
         .map(|line| item_line(line, &order.currency))
@@ -137,6 +132,16 @@ pub fn values(context: &Context<'_>, order: &orders::Model, lines: &[order_items
     ]);
     if let Some(token) = order.tracking_token.as_deref() {
         values.insert("tracking_link", context.outlets.tracking_link(token));
+    }
+    match context.driver {
+        Some(driver) => {
+            values.insert("driver_name", first_name(&driver.name).to_string());
+            values.extend(driver.vehicle_info.clone().map(|vehicle| ("vehicle_info", vehicle)));
+        }
+        // Staff sent the order out without naming a driver.
+        None => {
+            values.insert("driver_name", "Our driver".to_string());
+        }
     }
     values
         .into_iter()
@@ -169,41 +174,44 @@ pub async fn sample(
         .all(db)
         .await?;
     let settings = crate::services::businesses::settings(&business);
+    let driver = sample_driver(db, &order).await?;
     let context = Context {
         business: &business,
         templates: &settings.templates,
         outlets,
-        eta_minutes: eta_minutes(db, business.id).await?,
+        eta_minutes: eta::from_confirmation(db, business.id, Utc::now()).await?,
+        driver: driver.as_ref(),
     };
-    let mut values = values(&context, &order, &lines);
-    // The order's driver, or any of the business's, stands in for the delivery update.
-    let driver = entity::drivers::Entity::find()
-        .filter(entity::drivers::Column::BusinessId.eq(business.id))
-        .filter(entity::drivers::Column::IsActive.eq(true))
-        .order_by_asc(entity::drivers::Column::Name)
+    Ok(values(&context, &order, &lines))
+}
+
+/// The order's driver, or any of the business's, stands in for the delivery update.
+async fn sample_driver(db: &DatabaseConnection, order: &orders::Model) -> Result<Option<drivers::Model>, ServiceError> {
+    let assigned = deliveries::Entity::find()
+        .filter(deliveries::Column::OrderId.eq(order.id))
+        .find_also_related(drivers::Entity)
         .one(db)
-        .await?;
-    let delivery = crate::services::deliveries::of_orders(db, &[order.id])
         .await?
-        .remove(&order.id);
-    let (name, vehicle) = match (delivery, driver) {
-        (Some(delivery), _) => (delivery.driver_name, delivery.vehicle_info),
-        (None, Some(driver)) => (Some(driver.name), driver.vehicle_info),
-        (None, None) => (None, None),
-    };
-    values.extend(name.map(|name| ("driver_name".to_string(), name)));
-    values.extend(vehicle.map(|vehicle| ("vehicle_info".to_string(), vehicle)));
-    Ok(values)
+        .and_then(|(_, driver)| driver);
+    if assigned.is_some() {
+        return Ok(assigned);
+    }
+    Ok(drivers::Entity::find()
+        .filter(drivers::Column::BusinessId.eq(order.business_id))
+        .filter(drivers::Column::IsActive.eq(true))
+        .order_by_asc(drivers::Column::Name)
+        .one(db)
+        .await?)
+}
+
+/// "Ana" of "Ana Maria Souza": replies and the tracking page say no more of a person.
+pub fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or(name)
 }
 
 /// `• 2× Margherita (Large), extra cheese, no onions — $25.98`
 fn item_line(line: &order_items::Model, currency: &str) -> String {
-    let quantity = if line.quantity.fract() == 0.0 {
-        format!("{}×", line.quantity)
-    } else {
-        format!("{} {}", line.quantity, line.unit.as_deref().unwrap_or("×"))
-    };
-    let mut text = format!("• {quantity} {}", line.name);
+    let mut text = format!("• {} {}", quantity(line), line.name);
     if let Some(variant) = &line.variant {
         text.push_str(&format!(" ({variant})"));
     }
@@ -220,6 +228,15 @@ fn item_line(line: &order_items::Model, currency: &str) -> String {
     }
     text.push_str(&format!(" — {}", money::display(line.line_total, currency)));
     text
+}
+
+/// `2×`, or `1.5 kg` for what is sold by measure.
+pub(crate) fn quantity(line: &order_items::Model) -> String {
+    if line.quantity.fract() == 0.0 {
+        format!("{}×", line.quantity)
+    } else {
+        format!("{} {}", line.quantity, line.unit.as_deref().unwrap_or("×"))
+    }
 }
 
 /// Queues a reply unless one with the same key was queued before; answers whether it was new.
@@ -265,18 +282,4 @@ pub async fn queue(
 /// The idempotency key of the reply `template` sends for an order: each is sent once.
 pub fn key(order_id: i64, template: Template) -> String {
     format!("order:{order_id}:{}", template.name())
-}
-
-/// Minutes from confirmation to delivery: the median of the business's recent deliveries.
-pub async fn eta_minutes(db: &impl ConnectionTrait, business_id: i64) -> Result<i64, ServiceError> {
-    let recent = response_times::recent(db, business_id, Some(OrderStatus::Delivered), ETA_SAMPLE).await?;
-    let durations: Vec<_> = recent
-        .iter()
-        .filter_map(|times| response_times::between(times, "confirmed", "delivered"))
-        .filter(|elapsed| elapsed.num_minutes() > 0)
-        .collect();
-    if durations.len() < 5 {
-        return Ok(DEFAULT_ETA_MINUTES);
-    }
-    Ok(response_times::median(durations).map_or(DEFAULT_ETA_MINUTES, |median| median.num_minutes()))
 }

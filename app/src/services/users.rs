@@ -2,10 +2,11 @@
 //! one's own password.
 
 use chrono::Utc;
-use entity::{enums::Role, users};
+use entity::{drivers, enums::Role, users};
 use rand::{Rng, distr::Alphanumeric};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr,
 };
 use serde_json::json;
 
@@ -123,12 +124,7 @@ pub async fn set_active(
     active: bool,
     ip: Option<String>,
 ) -> Result<UserDto, ServiceError> {
-    caller.require(Permission::ManageUsers)?;
-    let user = users::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|user| user.business_id.is_some_and(|b| caller.sees(b)) || caller.may(Permission::Platform))
-        .ok_or(ServiceError::NotFound("user"))?;
+    let user = managed(db, caller, id).await?;
     if user.id == caller.user_id {
         return Err(ServiceError::Conflict("you cannot deactivate your own account".into()));
     }
@@ -154,6 +150,83 @@ pub async fn set_active(
     .await?;
     txn.commit().await?;
     Ok(to_dto(&user))
+}
+
+/// Gives a member of a business another job. Nobody changes their own role, a business keeps
+/// at least one active owner, and a driver account that stops being one is unlinked from its
+/// driver.
+pub async fn set_role(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i64,
+    role: Role,
+    ip: Option<String>,
+) -> Result<UserDto, ServiceError> {
+    let user = managed(db, caller, id).await?;
+    if user.id == caller.user_id {
+        return Err(ServiceError::Conflict("you cannot change your own role".into()));
+    }
+    if !matches!(role, Role::Owner | Role::Staff | Role::Driver) {
+        return Err(ServiceError::field("role", "choose owner, staff or driver"));
+    }
+    let Some(business_id) = user.business_id else {
+        return Err(ServiceError::Conflict(
+            "a platform admin has no role in a business".into(),
+        ));
+    };
+    let txn = crate::services::transaction::begin(db).await?;
+    if user.role == Role::Owner && role != Role::Owner {
+        let owners = users::Entity::find()
+            .filter(users::Column::BusinessId.eq(business_id))
+            .filter(users::Column::Role.eq(Role::Owner))
+            .filter(users::Column::IsActive.eq(true))
+            .filter(users::Column::Id.ne(user.id))
+            .count(&txn)
+            .await?;
+        if owners == 0 {
+            return Err(ServiceError::Conflict(
+                "a business needs an active owner; make someone else owner first".into(),
+            ));
+        }
+    }
+    if user.role == Role::Driver && role != Role::Driver {
+        drivers::Entity::update_many()
+            .col_expr(drivers::Column::UserId, Expr::value(Option::<i64>::None))
+            .filter(drivers::Column::UserId.eq(user.id))
+            .exec(&txn)
+            .await?;
+    }
+    let before = user.role;
+    let mut model: users::ActiveModel = user.into();
+    model.role = Set(role);
+    model.updated_at = Set(Utc::now());
+    let user = model.update(&txn).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            business_id: Some(business_id),
+            actor_user_id: Some(caller.user_id),
+            action: "user_role_changed",
+            entity_type: "user",
+            entity_id: Some(user.id),
+            before: Some(json!({ "role": before })),
+            after: Some(json!({ "role": role })),
+            ip,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(to_dto(&user))
+}
+
+/// A user the caller manages: one of their business's, or anyone's for a platform admin.
+async fn managed(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<users::Model, ServiceError> {
+    caller.require(Permission::ManageUsers)?;
+    users::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|user| user.business_id.is_some_and(|b| caller.sees(b)) || caller.may(Permission::Platform))
+        .ok_or(ServiceError::NotFound("user"))
 }
 
 pub async fn change_password(

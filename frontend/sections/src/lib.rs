@@ -3,8 +3,8 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-#[cfg(not(any(feature = "order", feature = "entry", feature = "business")))]
-compile_error!("build with one of the features `order`, `entry` or `business`");
+#[cfg(not(any(feature = "order", feature = "entry", feature = "business", feature = "people")))]
+compile_error!("build with one of the features `order`, `entry`, `business` or `people`");
 
 #[wasm_bindgen]
 pub fn hydrate() {
@@ -15,4 +15,6 @@ pub fn hydrate() {
     leptos::mount::hydrate_body(app::EntryApp);
     #[cfg(feature = "business")]
     leptos::mount::hydrate_body(app::BusinessApp);
+    #[cfg(feature = "people")]
+    leptos::mount::hydrate_body(app::PeopleApp);
 }

@@ -8,7 +8,8 @@ use axum::{
 };
 
 use super::{
-    analytics, auth, businesses, drivers, error::ApiError, events, groups, openapi, orders, products, users, whatsapp,
+    analytics, auth, businesses, deliveries, drivers, error::ApiError, events, groups, openapi, orders, products,
+    users, whatsapp,
 };
 
 /// JSON bodies are small; uploads have their own, larger limit (`MAX_FILE_SIZE`).
@@ -22,6 +23,7 @@ pub fn router(max_upload_bytes: usize) -> Router<AppState> {
         .nest("/products", products::router(max_upload_bytes))
         .nest("/groups", groups::router())
         .nest("/drivers", drivers::router())
+        .nest("/deliveries", deliveries::router())
         .nest("/users", users::router())
         .nest("/whatsapp", whatsapp::router())
         .nest("/events", events::router())

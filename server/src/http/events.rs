@@ -29,10 +29,14 @@ pub async fn stream(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    caller.require(Permission::ViewBusiness)?;
+    // Drivers hear only that an order changed, which is their cue to reload their deliveries.
+    let driver = !caller.may(Permission::ViewBusiness);
+    if driver {
+        caller.require(Permission::Deliver)?;
+    }
     let receiver = state.outlets.events.subscribe();
     let hub = state.outlets.events.clone();
-    let events = futures::stream::unfold((receiver, caller, hub), |(mut receiver, caller, hub)| async move {
+    let events = futures::stream::unfold((receiver, caller, hub), move |(mut receiver, caller, hub)| async move {
         loop {
             let received = tokio::select! {
                 () = hub.closed() => return None,
@@ -43,9 +47,14 @@ pub async fn stream(
                 // someone else's number.
                 Ok(event)
                     if caller.sees(event.business_id)
-                        && (event.kind != "whatsapp.qr" || caller.business_id == Some(event.business_id)) =>
+                        && (event.kind != "whatsapp.qr" || caller.business_id == Some(event.business_id))
+                        && (!driver || event.kind.starts_with("order.")) =>
                 {
-                    let data = serde_json::to_string(&event.data).unwrap_or_default();
+                    let data = if driver {
+                        serde_json::json!({ "id": event.data.get("id") }).to_string()
+                    } else {
+                        serde_json::to_string(&event.data).unwrap_or_default()
+                    };
                     let sse = Event::default().event(event.kind).data(data);
                     return Some((Ok(sse), (receiver, caller, hub)));
                 }

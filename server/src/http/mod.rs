@@ -5,6 +5,7 @@ mod analytics;
 mod api;
 mod auth;
 mod businesses;
+mod deliveries;
 mod drivers;
 mod error;
 mod events;
@@ -20,6 +21,7 @@ mod rate_limit;
 mod responses;
 mod security;
 mod service_worker;
+mod tracking;
 mod users;
 mod whatsapp;
 
@@ -59,6 +61,7 @@ fn routes(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/sw.js", get(service_worker::script))
         .nest("/api", api::router(state.max_upload_bytes))
+        .nest("/t", tracking::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -7,7 +7,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::{analytics, auth, businesses, drivers, events, groups, orders, products, users, whatsapp};
+use super::{analytics, auth, businesses, deliveries, drivers, events, groups, orders, products, users, whatsapp};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,12 +15,13 @@ use super::{analytics, auth, businesses, drivers, events, groups, orders, produc
     paths(
         auth::register, auth::login, auth::logout, auth::me, auth::change_password,
         orders::list, orders::one, orders::create, orders::update, orders::change_status, orders::assign_driver,
+        orders::report_delivery, deliveries::list,
         businesses::one, businesses::update,
         products::list, products::one, products::create, products::update, products::remove,
         products::export, products::import,
         groups::list, groups::create, groups::update, groups::remove,
         drivers::list, drivers::create, drivers::update, drivers::remove,
-        users::list, users::invite, users::set_active,
+        users::list, users::invite, users::update,
         whatsapp::status, whatsapp::qr_svg, whatsapp::connect, whatsapp::logout,
         events::stream,
         analytics::report, analytics::csv,

@@ -1,7 +1,7 @@
 //! `/api/orders`.
 
 use app::{
-    dto::{DeliveryAssignment, NewOrder, OrderChanges, OrderQuery, StatusChange},
+    dto::{DeliveryAssignment, DeliveryReport, NewOrder, OrderChanges, OrderQuery, StatusChange},
     services::{deliveries, orders},
     state::AppState,
 };
@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(list).post(create))
         .route("/{id}", get(one).patch(update))
         .route("/{id}/status", post(change_status))
-        .route("/{id}/delivery", post(assign_driver))
+        .route("/{id}/delivery", post(assign_driver).patch(report_delivery))
 }
 
 /// Orders of the caller's business, newest first unless `sort` says otherwise.
@@ -124,5 +124,25 @@ pub async fn assign_driver(
 ) -> Result<Json<OrderAnswer>, ApiError> {
     Ok(Json(OrderAnswer::new(
         deliveries::assign(&state.db, &state.outlets, &caller, id, assignment.driver_id, ip).await?,
+    )))
+}
+
+/// The order's driver reports the run: `picked_up` (the order goes out for delivery and the
+/// customer is sent the delivery update) or `delivered`.
+#[utoipa::path(patch, path = "/api/orders/{id}/delivery", tag = "orders", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DeliveryReport, responses(
+    (status = 200, body = OrderAnswer),
+    (status = 403, description = "not signed in as one of the business's active drivers", body = ErrorBody),
+    (status = 404, description = "no such order among the caller's deliveries", body = ErrorBody),
+    (status = 409, description = "the order is not at that step", body = ErrorBody),
+))]
+pub async fn report_delivery(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ClientIp(ip): ClientIp,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(report): ApiJson<DeliveryReport>,
+) -> Result<Json<OrderAnswer>, ApiError> {
+    Ok(Json(OrderAnswer::new(
+        deliveries::report(&state.db, &state.outlets, &caller, id, report.status, ip).await?,
     )))
 }

@@ -36,6 +36,7 @@ envelope! {
     InvitedAnswer { user: UserDto, one_time_password: String }
     OrdersAnswer { orders: Vec<OrderDto>, pagination: Pagination }
     OrderAnswer { order: OrderDto }
+    RunsAnswer { deliveries: Vec<OrderDto> }
     BusinessAnswer { business: BusinessDto }
     ProductsAnswer { products: Vec<ProductDto> }
     ProductAnswer { product: ProductDto }

@@ -1,12 +1,13 @@
 //! `/api/users`: owners invite staff and drivers, and switch access off and on.
 
-use app::{dto::Invitation, services::users, state::AppState};
+use app::{dto::Invitation, error::ServiceError, services::users, state::AppState};
 use axum::{
     Json, Router,
     extract::State,
     http::StatusCode,
     routing::{get, patch},
 };
+use entity::enums::Role;
 use serde::Deserialize;
 
 use super::{
@@ -18,7 +19,7 @@ use super::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(list).post(invite))
-        .route("/{id}", patch(set_active))
+        .route("/{id}", patch(update))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -28,10 +29,13 @@ pub struct UserQuery {
     business_id: Option<i64>,
 }
 
+/// What changes about a user; at least one field.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Activation {
-    is_active: bool,
+pub struct UserChanges {
+    is_active: Option<bool>,
+    /// `owner`, `staff` or `driver`.
+    role: Option<Role>,
 }
 
 /// The business's users (owners).
@@ -69,20 +73,28 @@ pub async fn invite(
     ))
 }
 
-/// Switches a user's access off or on; their sessions stop working at once.
-#[utoipa::path(patch, path = "/api/users/{id}", tag = "users", security(("bearer" = [])), params(("id" = i64, Path)), request_body = Activation, responses(
+/// Switches a user's access off or on (their sessions stop working at once), or changes their
+/// role.
+#[utoipa::path(patch, path = "/api/users/{id}", tag = "users", security(("bearer" = [])), params(("id" = i64, Path)), request_body = UserChanges, responses(
     (status = 200, body = UserAnswer),
     (status = 404, body = ErrorBody),
-    (status = 409, description = "nobody can deactivate themselves", body = ErrorBody),
+    (status = 409, description = "nobody deactivates themselves or changes their own role; a business keeps an owner", body = ErrorBody),
+    (status = 422, body = ErrorBody),
 ))]
-pub async fn set_active(
+pub async fn update(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(activation): ApiJson<Activation>,
+    ApiJson(changes): ApiJson<UserChanges>,
 ) -> Result<Json<UserAnswer>, ApiError> {
-    Ok(Json(UserAnswer::new(
-        users::set_active(&state.db, &caller, id, activation.is_active, ip).await?,
-    )))
+    let mut user = match changes.role {
+        Some(role) => Some(users::set_role(&state.db, &caller, id, role, ip.clone()).await?),
+        None => None,
+    };
+    if let Some(active) = changes.is_active {
+        user = Some(users::set_active(&state.db, &caller, id, active, ip).await?);
+    }
+    let user = user.ok_or_else(|| ServiceError::field("is_active", "send is_active, role or both"))?;
+    Ok(Json(UserAnswer::new(user)))
 }

@@ -27,6 +27,8 @@ use crate::{
         access::Permission,
         audit::{self, AuditEntry},
         auth::Caller,
+        deliveries::{self, Leg},
+        eta,
         replies::{self, Chat, Template},
         response_times,
     },
@@ -271,6 +273,23 @@ pub async fn change_status(
     caller.require(Permission::ManageOrders)?;
     let txn = crate::services::transaction::begin(db).await?;
     let order = visible_order(&txn, caller, id).await?;
+    move_to(&txn, outlets, caller, order, next, ip).await?;
+    txn.commit().await?;
+    publish(db, outlets, "order.updated", id).await;
+    query::get(db, caller, id).await
+}
+
+/// The status step itself, within the caller's transaction on an order it has locked: stamped,
+/// audited, carried to the order's delivery, and told to the customer. Answers the order as
+/// it now is.
+pub(crate) async fn move_to(
+    txn: &DatabaseTransaction,
+    outlets: &Outlets,
+    caller: &Caller,
+    order: orders::Model,
+    next: OrderStatus,
+    ip: Option<String>,
+) -> Result<orders::Model, ServiceError> {
     if !order.status.can_become(next) {
         return Err(ServiceError::Conflict(format!(
             "an order that is {} cannot become {next}",
@@ -282,11 +301,11 @@ pub async fn change_status(
     // Guarded by the status read above, so two people clicking at once cannot both win.
     let result = orders::Entity::update_many()
         .col_expr(orders::Column::Status, Expr::value(next.as_str()))
-        .col_expr(orders::Column::ResponseTimes, Expr::value(times))
+        .col_expr(orders::Column::ResponseTimes, Expr::value(times.clone()))
         .col_expr(orders::Column::UpdatedAt, Expr::value(now))
         .filter(orders::Column::Id.eq(order.id))
         .filter(orders::Column::Status.eq(order.status))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if result.rows_affected != 1 {
         return Err(ServiceError::Conflict(
@@ -294,7 +313,7 @@ pub async fn change_status(
         ));
     }
     audit::record(
-        &txn,
+        txn,
         AuditEntry {
             business_id: Some(order.business_id),
             actor_user_id: Some(caller.user_id),
@@ -307,19 +326,24 @@ pub async fn change_status(
         },
     )
     .await?;
+    let changed = orders::Model {
+        status: next,
+        response_times: times,
+        updated_at: now,
+        ..order
+    };
+    let leg = deliveries::follow(txn, &changed, now).await?;
     if let Some(template) = reply_on(next) {
-        let changed = orders::Model { status: next, ..order };
-        tell_customer(&txn, outlets, &changed, template).await?;
+        tell_customer(txn, outlets, &changed, template, leg.as_ref()).await?;
     }
-    txn.commit().await?;
-    publish(db, outlets, "order.updated", id).await;
-    query::get(db, caller, id).await
+    Ok(changed)
 }
 
 /// The reply a status step sends to a customer who ordered over WhatsApp.
 fn reply_on(status: OrderStatus) -> Option<Template> {
     match status {
         OrderStatus::Confirmed => Some(Template::OrderConfirmation),
+        OrderStatus::OutForDelivery => Some(Template::DeliveryUpdate),
         OrderStatus::Delivered => Some(Template::Delivered),
         _ => None,
     }
@@ -331,6 +355,7 @@ async fn tell_customer(
     outlets: &Outlets,
     order: &orders::Model,
     template: Template,
+    leg: Option<&Leg>,
 ) -> Result<(), ServiceError> {
     let Some(chat) = Chat::of_order(txn, order).await? else {
         return Ok(());
@@ -344,11 +369,16 @@ async fn tell_customer(
         .filter(order_items::Column::OrderId.eq(order.id))
         .all(txn)
         .await?;
+    let eta_minutes = match leg {
+        Some(leg) => leg.eta_minutes,
+        None => eta::from_confirmation(txn, business.id, Utc::now()).await?,
+    };
     let context = replies::Context {
         business: &business,
         templates: &settings.templates,
         outlets,
-        eta_minutes: replies::eta_minutes(txn, business.id).await?,
+        eta_minutes,
+        driver: leg.and_then(|leg| leg.driver.as_ref()),
     };
     let body = replies::body(template, &context, order, &lines);
     replies::queue(txn, order, &chat, template, body, replies::key(order.id, template)).await?;

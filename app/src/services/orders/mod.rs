@@ -7,8 +7,9 @@ mod pricing;
 mod query;
 
 pub use changes::{change_status, create, tracking_token, update};
-pub(crate) use changes::{next_order_number, publish, visible_order};
+pub(crate) use changes::{move_to, next_order_number, publish, visible_order};
 pub use conversation::of_order as conversation;
+pub(crate) use query::with_items;
 
 use entity::orders;
 use serde_json::json;

@@ -84,7 +84,10 @@ pub(super) async fn visible(db: &DatabaseConnection, caller: &Caller, id: i64) -
 }
 
 /// Attaches each order's items and delivery with one query each for the whole page.
-async fn with_items(db: &DatabaseConnection, rows: Vec<orders::Model>) -> Result<Vec<OrderDto>, ServiceError> {
+pub(crate) async fn with_items(
+    db: &impl sea_orm::ConnectionTrait,
+    rows: Vec<orders::Model>,
+) -> Result<Vec<OrderDto>, ServiceError> {
     let ids: Vec<i64> = rows.iter().map(|order| order.id).collect();
     let mut items: HashMap<i64, Vec<order_items::Model>> = HashMap::new();
     if !ids.is_empty() {

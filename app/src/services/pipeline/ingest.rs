@@ -49,6 +49,7 @@ impl Business {
             templates: &self.settings.templates,
             outlets: scope.outlets,
             eta_minutes: self.eta_minutes,
+            driver: None,
         }
     }
 }

@@ -299,7 +299,7 @@ impl<'a> Scope<'a> {
             .catalogs
             .get(txn, id, &model.currency, settings.delivery_fee)
             .await?;
-        let eta_minutes = crate::services::replies::eta_minutes(txn, id).await?;
+        let eta_minutes = crate::services::eta::from_confirmation(txn, id, chrono::Utc::now()).await?;
         let business = std::sync::Arc::new(ingest::Business {
             model,
             settings,
