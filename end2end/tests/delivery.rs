@@ -31,6 +31,15 @@ async fn chat(app: &TestApp, count: usize) -> Vec<Value> {
     .await
 }
 
+/// The text of an element of a page that the live stream may redraw at any moment.
+async fn read(page: &chromiumoxide::Page, selector: &str) -> String {
+    page.evaluate(format!("document.querySelector('{selector}').innerText"))
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_driver_delivers_and_the_customer_follows_it_live() {
     let sessions = std::env::temp_dir().join(format!("novi-delivery-e2e-{}", std::process::id()));
@@ -125,9 +134,9 @@ async fn a_driver_delivers_and_the_customer_follows_it_live() {
         Duration::from_secs(10),
     )
     .await;
-    let status = text_of(&customer, "[data-test=track-status]").await;
+    let status = read(&customer, "[data-test=track-status]").await;
     assert!(status.contains("Hi Maria") && status.contains("on its way"), "{status}");
-    let whole = text_of(&customer, "main").await;
+    let whole = read(&customer, "main").await;
     assert!(!whole.contains("123 Main St") && !whole.contains("Lopes"), "{whole}");
     screenshot(&customer, "tracking-on-the-way").await;
 
@@ -137,6 +146,8 @@ async fn a_driver_delivers_and_the_customer_follows_it_live() {
         Duration::from_secs(10),
     )
     .await;
+    // The customer's tab came to the front; a click goes to the tab in front.
+    driver_page.bring_to_front().await.unwrap();
     click(&driver_page, "[data-test=report-delivered]").await;
     wait_until(
         &customer,
@@ -149,7 +160,8 @@ async fn a_driver_delivers_and_the_customer_follows_it_live() {
     assert!(thanks["body"].as_str().unwrap().contains("delivered"), "{thanks}");
 
     // Staff see the finished run among today's deliveries.
-    let staff_page = browser.open(&app.url("/deliveries")).await;
+    let office = TestBrowser::launch().await;
+    let staff_page = office.open(&app.url("/deliveries")).await;
     sign_in(&staff_page, "owner@pizzapalace.example", DEMO_PASSWORD, "/deliveries").await;
     wait_until(
         &staff_page,
@@ -161,6 +173,7 @@ async fn a_driver_delivers_and_the_customer_follows_it_live() {
     assert!(runs.contains("Maria Lopes") && runs.contains("Delivered"), "{runs}");
     screenshot(&staff_page, "deliveries").await;
 
+    office.close().await;
     browser.close().await;
     app.stop().await;
     let _ = std::fs::remove_dir_all(sessions);
