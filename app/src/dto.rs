@@ -469,6 +469,32 @@ fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(input: D) -> R
     T::deserialize(input).map(Some)
 }
 
+/// `PUT /api/whatsapp/cloud`: the business's WhatsApp Cloud API number. The access token and
+/// app secret are required the first time and kept when left out later.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct CloudSettings {
+    pub phone_number_id: String,
+    pub access_token: Option<String>,
+    pub app_secret: Option<String>,
+    pub verify_token: String,
+    /// An approved template with one body parameter (`{{1}}`), used outside the 24-hour window.
+    pub template_name: Option<String>,
+    pub template_language: Option<String>,
+}
+
+/// The business's Cloud API account, without its secrets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CloudAccountView {
+    pub phone_number_id: String,
+    pub verify_token: String,
+    pub template_name: Option<String>,
+    pub template_language: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
 /// A user as owners and admins see them in lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -1,13 +1,16 @@
 //! What every request handler and server function can reach.
 
+use std::sync::Arc;
+
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
 
 use crate::{
     api::AppError,
     outlets::Outlets,
-    services::{auth::TokenKeys, whatsapp::Control},
+    services::{auth::TokenKeys, secrets::SecretBox, whatsapp::Control},
 };
 
 #[derive(Clone, Debug)]
@@ -23,6 +26,10 @@ pub struct AppState {
     pub outlets: Outlets,
     /// Connect and logout requests for this instance's WhatsApp workers.
     pub whatsapp: Control,
+    /// Seals the credentials Novi keeps for businesses (the Cloud API's).
+    pub secrets: SecretBox,
+    /// Wakes the ingest pipeline when a webhook recorded new messages.
+    pub arrived: Arc<Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -10,6 +10,7 @@ mod m20261125_000004_orders;
 mod m20261125_000005_fulfilment;
 mod m20261125_000006_audit;
 mod m20261126_000007_pipeline;
+mod m20261126_000008_cloud;
 mod support;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_fulfilment::Migration),
             Box::new(m20261125_000006_audit::Migration),
             Box::new(m20261126_000007_pipeline::Migration),
+            Box::new(m20261126_000008_cloud::Migration),
         ]
     }
 }

@@ -56,6 +56,8 @@ pub struct Config {
     pub whatsapp: WhatsappMode,
     pub whatsapp_session_path: PathBuf,
     pub whatsapp_web_url: String,
+    /// The Graph API the Cloud API transport calls, version included.
+    pub whatsapp_graph_url: String,
     pub chromium_path: PathBuf,
     /// Seals each WhatsApp profile at rest when set.
     pub session_key: Option<Secret>,
@@ -154,6 +156,14 @@ impl Config {
         }
         let send_interval_ms = parse(&get, "WHATSAPP_SEND_INTERVAL_MS", 1_000u64, "milliseconds")?;
         let chat_interval_ms = parse(&get, "WHATSAPP_CHAT_INTERVAL_MS", 3_000u64, "milliseconds")?;
+        let whatsapp_graph_url = get("WHATSAPP_GRAPH_URL").unwrap_or_else(|| "https://graph.facebook.com/v21.0".into());
+        if !(whatsapp_graph_url.starts_with("http://") || whatsapp_graph_url.starts_with("https://")) {
+            return Err(invalid(
+                "WHATSAPP_GRAPH_URL",
+                &whatsapp_graph_url,
+                "an http:// or https:// URL",
+            ));
+        }
         let whatsapp_web_url = get("WHATSAPP_WEB_URL").unwrap_or_else(|| "https://web.whatsapp.com/".into());
         if !(whatsapp_web_url.starts_with("http://") || whatsapp_web_url.starts_with("https://")) {
             return Err(invalid(
@@ -173,6 +183,7 @@ impl Config {
                 .unwrap_or_else(|| "data/whatsapp".into())
                 .into(),
             whatsapp_web_url,
+            whatsapp_graph_url: whatsapp_graph_url.trim_end_matches('/').to_string(),
             chromium_path: get("CHROMIUM_PATH")
                 .unwrap_or_else(|| "/usr/bin/chromium".into())
                 .into(),

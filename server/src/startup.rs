@@ -8,6 +8,7 @@ use app::{
     services::{
         auth::TokenKeys,
         pipeline::Pipeline,
+        secrets::SecretBox,
         whatsapp::{Control, Request},
     },
     state::AppState,
@@ -23,7 +24,7 @@ use crate::{
     cluster::{self, Leases},
     config::{Config, WhatsappMode},
     db, http, pipeline, telemetry,
-    whatsapp::{self, sealed::SealKey, simulator::Simulator, worker::WorkerSettings},
+    whatsapp::{self, cloud::CloudSettings, sealed::SealKey, simulator::Simulator, worker::WorkerSettings},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +46,8 @@ pub struct Application {
     state: AppState,
     /// The WhatsApp workers' settings and the owners' requests to them, when WhatsApp is on.
     whatsapp: Option<(WorkerSettings, mpsc::UnboundedReceiver<(i64, Request)>)>,
+    /// The Cloud API sender's settings, when WhatsApp is on.
+    cloud: Option<CloudSettings>,
     /// The simulator mounted under `/dev/whatsapp/`, in simulator mode.
     simulator: Option<Simulator>,
     /// Events on their way to the other instances, on PostgreSQL.
@@ -89,14 +92,23 @@ impl Application {
             }
             WhatsappMode::Off | WhatsappMode::Cloud => (Control::default(), None),
         };
+        let jwt_secret = jwt_secret(config)?;
+        let secrets = SecretBox::derive(
+            config
+                .session_key
+                .as_ref()
+                .map_or(jwt_secret.as_str(), |key| key.expose()),
+        );
         let state = AppState {
             db,
             leptos_options,
-            tokens: TokenKeys::new(jwt_secret(config)?.as_bytes()),
+            tokens: TokenKeys::new(jwt_secret.as_bytes()),
             secure_cookies: config.public_url.starts_with("https://"),
             max_upload_bytes: config.max_file_size,
             outlets: Outlets::new(events, &config.public_url),
             whatsapp: control,
+            secrets,
+            arrived: Arc::new(Notify::new()),
         };
         let mut router = http::router(state.clone());
         let mut mounted_simulator = None;
@@ -120,11 +132,16 @@ impl Application {
             ..WorkerSettings::new(config.chromium_path.clone(), config.whatsapp_session_path.clone(), url)
         });
         let whatsapp = whatsapp.zip(requests);
+        let cloud = (config.whatsapp != WhatsappMode::Off).then(|| CloudSettings {
+            graph_url: config.whatsapp_graph_url.clone(),
+            send_interval: Duration::from_millis(config.send_interval_ms),
+        });
         Ok(Self {
             listener,
             router,
             state,
             whatsapp,
+            cloud,
             simulator: mounted_simulator,
             relay,
             leases,
@@ -143,7 +160,7 @@ impl Application {
     /// workers close their browsers.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let arrived = Arc::new(Notify::new());
+        let arrived = self.state.arrived.clone();
         let ingest = pipeline::spawn(
             Pipeline::new(self.state.db.clone(), self.state.outlets.clone()),
             arrived.clone(),
@@ -154,6 +171,15 @@ impl Application {
                 self.state.db.clone(),
                 self.state.outlets.events.clone(),
                 outgoing,
+                stopped.clone(),
+            )
+        });
+        let cloud = self.cloud.map(|settings| {
+            whatsapp::cloud::spawn(
+                self.state.db.clone(),
+                self.state.outlets.events.clone(),
+                self.state.secrets.clone(),
+                settings,
                 stopped.clone(),
             )
         });
@@ -190,6 +216,9 @@ impl Application {
         .await?;
         if let Some(workers) = workers {
             let _ = workers.await;
+        }
+        if let Some(cloud) = cloud {
+            let _ = cloud.await;
         }
         let _ = ingest.await;
         if let Some(relay) = relay {

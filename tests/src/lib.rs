@@ -156,6 +156,8 @@ pub struct Options {
     pub session_key: Option<String>,
     /// `CHROMIUM_PATH` for the WhatsApp workers (else the environment's, else Debian's).
     pub chromium: Option<std::path::PathBuf>,
+    /// Runs the Cloud API transport (`NOVI_WHATSAPP=cloud`) against this Graph API.
+    pub graph_api: Option<String>,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
@@ -178,6 +180,11 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     }
     if let Some(key) = options.session_key {
         vars.insert("NOVI_SESSION_KEY", key);
+    }
+    if let Some(graph) = options.graph_api {
+        vars.insert("NOVI_WHATSAPP", "cloud".into());
+        vars.insert("WHATSAPP_GRAPH_URL", graph);
+        vars.insert("WHATSAPP_SEND_INTERVAL_MS", "50".into());
     }
     if let Some(sessions) = options.whatsapp_simulator {
         vars.insert("NOVI_WHATSAPP", "simulator".into());

@@ -5,7 +5,7 @@ use migration::{Migrator, MigratorTrait};
 use novi_tests::{Engine, TestDatabase, on_every_engine};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 14] = [
     "audit_events",
     "businesses",
     "customers",
@@ -18,6 +18,7 @@ const TABLES: [&str; 13] = [
     "outbound_messages",
     "products",
     "users",
+    "whatsapp_cloud_accounts",
     "whatsapp_sessions",
 ];
 
@@ -31,10 +32,11 @@ async fn migrations_round_trip(engine: Engine) {
     assert_eq!(tables(&db).await, TABLES);
     assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
 
-    // The last two: the pipeline's columns, then the audit table.
-    Migrator::down(&db, Some(2)).await.unwrap();
-    assert_eq!(Migrator::get_pending_migrations(&db).await.unwrap().len(), 2);
-    assert!(!tables(&db).await.contains(&"audit_events".to_string()));
+    // The last three: the Cloud API accounts, the pipeline's columns, then the audit table.
+    Migrator::down(&db, Some(3)).await.unwrap();
+    assert_eq!(Migrator::get_pending_migrations(&db).await.unwrap().len(), 3);
+    let left = tables(&db).await;
+    assert!(!left.contains(&"audit_events".to_string()) && !left.contains(&"whatsapp_cloud_accounts".to_string()));
 
     Migrator::down(&db, None).await.unwrap();
     assert!(tables(&db).await.is_empty(), "down --all leaves no table behind");

@@ -136,9 +136,10 @@ fn to_dto(delivery: deliveries::Model, driver: Option<drivers::Model>) -> Delive
     }
 }
 
-/// What a delivery update tells the customer: who is coming, and in how many minutes.
+/// What the customer is told about the run: who brings the order and, once it has left, in
+/// how many minutes.
 pub(crate) struct Leg {
-    pub eta_minutes: i64,
+    pub eta_minutes: Option<i64>,
     pub driver: Option<drivers::Model>,
 }
 
@@ -185,7 +186,10 @@ pub(crate) async fn follow(
                     None
                 }
             };
-            Ok(Some(Leg { eta_minutes, driver }))
+            Ok(Some(Leg {
+                eta_minutes: Some(eta_minutes),
+                driver,
+            }))
         }
         (OrderStatus::Delivered | OrderStatus::Cancelled, Some((delivery, driver))) => {
             let delivered = order.status == OrderStatus::Delivered;
@@ -197,7 +201,10 @@ pub(crate) async fn follow(
                 active.status = Set(DeliveryStatus::Cancelled);
             }
             active.update(txn).await?;
-            Ok(Some(Leg { eta_minutes: 0, driver }))
+            Ok(Some(Leg {
+                eta_minutes: None,
+                driver,
+            }))
         }
         _ => Ok(None),
     }

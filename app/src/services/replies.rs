@@ -66,7 +66,8 @@ impl Template {
 }
 
 /// Where replies about an order go: the chat its message came from, quoting that message in a
-/// group so the customer sees which order is meant.
+/// group so the customer sees which order is meant, and always on the Cloud API, whose replies
+/// are meant to name the message they answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chat {
     pub transport: Transport,
@@ -79,7 +80,8 @@ impl Chat {
         Self {
             transport: message.transport,
             chat_id: message.chat_id.clone(),
-            quoted: message.chat_id.ends_with("@g.us").then(|| message.external_id.clone()),
+            quoted: (message.chat_id.ends_with("@g.us") || message.transport == Transport::Cloud)
+                .then(|| message.external_id.clone()),
         }
     }
 

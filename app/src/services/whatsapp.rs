@@ -279,11 +279,21 @@ pub async fn next_outbound(
         return Ok(None);
     }
     let id = row.external_id.clone().unwrap_or_else(|| message_id_for(&row));
-    // Conditional on the status and attempt count it was read with: one claimer wins, also for
-    // a row already in `sending`.
+    claim(db, &row, id).await
+}
+
+/// Marks a due reply `sending` under the message id it goes out with, stamping when it was
+/// claimed. Conditional on the status and attempt count it was read with: one claimer wins,
+/// also for a row already in `sending`.
+async fn claim(
+    db: &DatabaseConnection,
+    row: &outbound_messages::Model,
+    id: String,
+) -> Result<Option<outbound_messages::Model>, ServiceError> {
     let claimed = outbound_messages::Entity::update_many()
         .col_expr(outbound_messages::Column::Status, Expr::value(OutboundStatus::Sending))
         .col_expr(outbound_messages::Column::ExternalId, Expr::value(id))
+        .col_expr(outbound_messages::Column::NextAttemptAt, Expr::value(Utc::now()))
         .col_expr(
             outbound_messages::Column::Attempts,
             Expr::col(outbound_messages::Column::Attempts).add(1),
@@ -297,6 +307,67 @@ pub async fn next_outbound(
         return Ok(None);
     }
     Ok(outbound_messages::Entity::find_by_id(row.id).one(db).await?)
+}
+
+/// Takes the next pending reply for the Cloud API, marking it `sending` with Novi's id for it. Unlike WhatsApp Web, the Cloud API chooses the message id
+/// itself, so a reply whose send may have gone out is never tried again (see
+/// `interrupted_cloud_sends`): only `pending` rows are taken here.
+pub async fn next_cloud_outbound(
+    db: &DatabaseConnection,
+    business_id: i64,
+) -> Result<Option<outbound_messages::Model>, ServiceError> {
+    let now = Utc::now();
+    let due = outbound_messages::Entity::find()
+        .filter(outbound_messages::Column::BusinessId.eq(business_id))
+        .filter(outbound_messages::Column::Transport.eq(Transport::Cloud))
+        .filter(outbound_messages::Column::Status.eq(OutboundStatus::Pending))
+        .filter(outbound_messages::Column::NextAttemptAt.lte(now))
+        .order_by_asc(outbound_messages::Column::Id)
+        .one(db)
+        .await?;
+    match due {
+        Some(row) => claim(db, &row, message_id_for(&row)).await,
+        None => Ok(None),
+    }
+}
+
+/// Cloud API replies claimed before `claimed_before` and still `sending`: the instance that
+/// sent them stopped before hearing back. Whether WhatsApp took them is unknown, so they are not
+/// sent again; they wait as `failed` for WhatsApp's status webhook, which names them by Novi's
+/// id and marks them sent if they went out.
+pub async fn interrupted_cloud_sends(
+    db: &DatabaseConnection,
+    business_id: i64,
+    claimed_before: DateTime<Utc>,
+) -> Result<u64, ServiceError> {
+    let result = outbound_messages::Entity::update_many()
+        .col_expr(outbound_messages::Column::Status, Expr::value(OutboundStatus::Failed))
+        .col_expr(
+            outbound_messages::Column::LastError,
+            Expr::value("the send was interrupted; not sent again, in case it went out (WhatsApp's receipt will say)"),
+        )
+        .filter(outbound_messages::Column::BusinessId.eq(business_id))
+        .filter(outbound_messages::Column::Transport.eq(Transport::Cloud))
+        .filter(outbound_messages::Column::Status.eq(OutboundStatus::Sending))
+        .filter(outbound_messages::Column::NextAttemptAt.lt(claimed_before))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// A reply that can never go out as it is (an invalid number, outside the 24-hour window with
+/// no template): failed at once, with the reason for staff.
+pub async fn outbound_given_up(db: &DatabaseConnection, id: i64, reason: &str) -> Result<(), ServiceError> {
+    outbound_messages::Entity::update_many()
+        .col_expr(outbound_messages::Column::Status, Expr::value(OutboundStatus::Failed))
+        .col_expr(
+            outbound_messages::Column::LastError,
+            Expr::value(reason.chars().take(500).collect::<String>()),
+        )
+        .filter(outbound_messages::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn outbound_sent(db: &DatabaseConnection, id: i64, external_id: &str) -> Result<(), ServiceError> {

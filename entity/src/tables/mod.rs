@@ -12,4 +12,5 @@ pub mod orders;
 pub mod outbound_messages;
 pub mod products;
 pub mod users;
+pub mod whatsapp_cloud_accounts;
 pub mod whatsapp_sessions;

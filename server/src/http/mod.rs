@@ -23,6 +23,7 @@ mod security;
 mod service_worker;
 mod tracking;
 mod users;
+mod webhooks;
 mod whatsapp;
 
 pub use error::ApiError;
@@ -62,6 +63,7 @@ fn routes(state: AppState) -> Router {
         .route("/sw.js", get(service_worker::script))
         .nest("/api", api::router(state.max_upload_bytes))
         .nest("/t", tracking::router())
+        .nest("/webhooks", webhooks::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

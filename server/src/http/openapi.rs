@@ -23,6 +23,7 @@ use super::{analytics, auth, businesses, deliveries, drivers, events, groups, or
         drivers::list, drivers::create, drivers::update, drivers::remove,
         users::list, users::invite, users::update,
         whatsapp::status, whatsapp::qr_svg, whatsapp::connect, whatsapp::logout,
+        whatsapp::cloud_account, whatsapp::set_cloud_account, whatsapp::remove_cloud_account,
         events::stream,
         analytics::report, analytics::csv,
     ),

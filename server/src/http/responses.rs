@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use app::dto::{BusinessDto, DriverDto, GroupDto, OrderDto, Pagination, ProductDto, UserDto, UserSummary};
+use app::dto::{
+    BusinessDto, CloudAccountView, DriverDto, GroupDto, OrderDto, Pagination, ProductDto, UserDto, UserSummary,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -37,6 +39,7 @@ envelope! {
     OrdersAnswer { orders: Vec<OrderDto>, pagination: Pagination }
     OrderAnswer { order: OrderDto }
     RunsAnswer { deliveries: Vec<OrderDto> }
+    CloudAnswer { account: Option<CloudAccountView> }
     BusinessAnswer { business: BusinessDto }
     ProductsAnswer { products: Vec<ProductDto> }
     ProductAnswer { product: ProductDto }

@@ -2,9 +2,12 @@
 //! QR code to link a phone.
 
 use app::{
-    dto::SessionView,
+    dto::{CloudSettings, SessionView},
     error::ServiceError,
-    services::whatsapp::{self, Request},
+    services::{
+        cloud,
+        whatsapp::{self, Request},
+    },
     state::AppState,
 };
 use axum::{
@@ -13,6 +16,11 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
+};
+
+use super::{
+    extract::ApiJson,
+    responses::{CloudAnswer, Done},
 };
 use qrcode::{QrCode, render::svg};
 
@@ -28,6 +36,10 @@ pub fn router() -> Router<AppState> {
         .route("/qr.svg", get(qr_svg))
         .route("/connect", post(connect))
         .route("/logout", post(logout))
+        .route(
+            "/cloud",
+            get(cloud_account).put(set_cloud_account).delete(remove_cloud_account),
+        )
 }
 
 /// The connection state (`starting`, `qr`, `connected`, `disconnected`, `reconnecting`,
@@ -98,4 +110,49 @@ async fn ask(
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
     let view = whatsapp::ask(&state.db, &state.whatsapp, caller, request, ip).await?;
     Ok((StatusCode::ACCEPTED, Json(view)))
+}
+
+/// The business's WhatsApp Cloud API number (owners), without its secrets; `null` when the
+/// business uses WhatsApp Web.
+#[utoipa::path(get, path = "/api/whatsapp/cloud", tag = "whatsapp", security(("bearer" = [])), responses(
+    (status = 200, body = CloudAnswer),
+    (status = 403, body = ErrorBody),
+))]
+pub async fn cloud_account(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<CloudAnswer>, ApiError> {
+    Ok(Json(CloudAnswer::new(cloud::view(&state.db, &caller).await?)))
+}
+
+/// Puts the business on the WhatsApp Cloud API (owners): replies go out through the Graph API
+/// and Meta's webhook brings messages in. The access token and app secret are stored sealed.
+#[utoipa::path(put, path = "/api/whatsapp/cloud", tag = "whatsapp", security(("bearer" = [])), request_body = CloudSettings, responses(
+    (status = 200, body = CloudAnswer),
+    (status = 403, body = ErrorBody),
+    (status = 409, description = "another business has this phone number id", body = ErrorBody),
+    (status = 422, body = ErrorBody),
+))]
+pub async fn set_cloud_account(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ClientIp(ip): ClientIp,
+    ApiJson(settings): ApiJson<CloudSettings>,
+) -> Result<Json<CloudAnswer>, ApiError> {
+    let account = cloud::configure(&state.db, &state.secrets, &caller, settings, ip).await?;
+    Ok(Json(CloudAnswer::new(Some(account))))
+}
+
+/// Takes the business off the Cloud API (owners); its credentials are deleted.
+#[utoipa::path(delete, path = "/api/whatsapp/cloud", tag = "whatsapp", security(("bearer" = [])), responses(
+    (status = 200, body = Done),
+    (status = 404, body = ErrorBody),
+))]
+pub async fn remove_cloud_account(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ClientIp(ip): ClientIp,
+) -> Result<Json<Done>, ApiError> {
+    cloud::remove(&state.db, &caller, ip).await?;
+    Ok(Json(Done::new()))
 }

@@ -2,6 +2,7 @@
 //! each business's connection running, and the simulator that stands in for WhatsApp in tests,
 //! demos and development.
 
+pub mod cloud;
 pub mod sealed;
 pub mod simulator;
 pub mod transport;
@@ -28,6 +29,15 @@ struct Running {
     halt: watch::Sender<bool>,
     requests: mpsc::UnboundedSender<Request>,
     handle: JoinHandle<()>,
+}
+
+/// The businesses with WhatsApp on that use WhatsApp Web: those with a Cloud API account
+/// use that instead (`cloud`).
+async fn web_businesses(db: &DatabaseConnection) -> Result<Vec<i64>, app::error::ServiceError> {
+    let on_cloud = app::services::cloud::business_ids(db).await?;
+    let mut enabled = app::services::whatsapp::enabled_businesses(db).await?;
+    enabled.retain(|business| !on_cloud.contains(business));
+    Ok(enabled)
 }
 
 /// Runs one worker per active business with WhatsApp enabled — those enabled at start, and
@@ -72,7 +82,7 @@ pub fn supervise(
                     let _ = running.halt.send(true);
                 }
             }
-            match app::services::whatsapp::enabled_businesses(&db).await {
+            match web_businesses(&db).await {
                 Ok(enabled) => {
                     // A worker told to stop stays listed until it has closed its browser and
                     // sealed its profile, so a quick re-enable never shares the folder.

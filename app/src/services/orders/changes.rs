@@ -369,8 +369,8 @@ async fn tell_customer(
         .filter(order_items::Column::OrderId.eq(order.id))
         .all(txn)
         .await?;
-    let eta_minutes = match leg {
-        Some(leg) => leg.eta_minutes,
+    let eta_minutes = match leg.and_then(|leg| leg.eta_minutes) {
+        Some(minutes) => minutes,
         None => eta::from_confirmation(txn, business.id, Utc::now()).await?,
     };
     let context = replies::Context {
