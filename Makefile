@@ -33,7 +33,7 @@ WASM_OUT := $(TARGET_DIR)/wasm32-unknown-unknown/wasm-release
 ## The browser bundles in target/site/pkg: `frontend` (Trunk, with the stylesheet), then one
 ## per part of the dashboard (see app::bundle_for), and `preview` (the parser the new-order page
 ## loads); and the public files beside them.
-SECTIONS := order entry business people
+SECTIONS := order entry business analytics people
 
 frontend: tools
 	trunk build --release

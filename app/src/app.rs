@@ -122,15 +122,26 @@ pub fn EntryApp() -> impl IntoView {
     })
 }
 
-/// The `business` bundle: the WhatsApp connection, the numbers and the settings.
+/// The `business` bundle: the WhatsApp connection and the settings.
 #[component]
 pub fn BusinessApp() -> impl IntoView {
     frame(|| {
         view! {
             <Routes fallback=NotFound>
                 <Route path=path!("/whatsapp") view=WhatsappPage />
-                <Route path=path!("/analytics") view=Analytics />
                 <Route path=path!("/settings") view=SettingsPage />
+            </Routes>
+        }
+    })
+}
+
+/// The `analytics` bundle: the charts.
+#[component]
+pub fn AnalyticsApp() -> impl IntoView {
+    frame(|| {
+        view! {
+            <Routes fallback=NotFound>
+                <Route path=path!("/analytics") view=Analytics />
             </Routes>
         }
     })
@@ -157,8 +168,10 @@ pub fn bundle_for(path: &str) -> &'static str {
     let under = |root: &str| path == root || path.starts_with(&format!("{root}/"));
     if path == "/orders/new" || under("/catalog") {
         "entry"
-    } else if under("/whatsapp") || under("/analytics") || under("/settings") {
+    } else if under("/whatsapp") || under("/settings") {
         "business"
+    } else if under("/analytics") {
+        "analytics"
     } else if under("/deliveries") || under("/driver") || under("/admin") {
         "people"
     } else if path.starts_with("/orders/") {

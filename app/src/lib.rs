@@ -11,7 +11,7 @@ pub mod parser;
 mod preview;
 pub mod templates;
 
-pub use app::{App, BusinessApp, EntryApp, OrderApp, OrdersApp, PeopleApp, bundle_for, shell};
+pub use app::{AnalyticsApp, App, BusinessApp, EntryApp, OrderApp, OrdersApp, PeopleApp, bundle_for, shell};
 
 #[cfg(feature = "ssr")]
 pub mod error;

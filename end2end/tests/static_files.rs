@@ -8,11 +8,12 @@ use novi_tests::{Engine, spawn_app};
 /// `app::bundle_for`); the new-order page fetches the parser preview module afterwards.
 const WASM_BUDGET: usize = 400 * 1024;
 
-const BUNDLES: [&str; 6] = [
+const BUNDLES: [&str; 7] = [
     "frontend_bg.wasm",
     "order_bg.wasm",
     "entry_bg.wasm",
     "business_bg.wasm",
+    "analytics_bg.wasm",
     "people_bg.wasm",
     "preview/preview_bg.wasm",
 ];

@@ -16,11 +16,12 @@ use entity::{
 use hmac::{Hmac, Mac};
 use novi_tests::{DEMO_PASSWORD, Engine, Options, TestApp, eventually, on_every_engine, spawn_app_with};
 use reqwest::Method;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
 on_every_engine!(
+    an_interrupted_send_is_not_repeated_and_its_receipt_settles_it,
     cloud_api_orders_replies_and_receipts,
     the_24_hour_window_decides_how_to_reply
 );
@@ -120,8 +121,8 @@ fn text_message(id: &str, from: &str, name: &str, body: &str, sent: i64) -> Stri
     .to_string()
 }
 
-fn status_update(wamid: &str, status: &str) -> String {
-    json!({
+fn status_update(wamid: &str, status: &str, ours: Option<&str>) -> String {
+    let mut update = json!({
         "object": "whatsapp_business_account",
         "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
             "messaging_product": "whatsapp",
@@ -129,8 +130,11 @@ fn status_update(wamid: &str, status: &str) -> String {
             "statuses": [{"id": wamid, "status": status, "timestamp": "1750263773", "recipient_id": "16505551234",
                           "pricing": {"billable": true, "pricing_model": "PMP", "category": "service"}}]
         }}]}]
-    })
-    .to_string()
+    });
+    if let Some(ours) = ours {
+        update["entry"][0]["changes"][0]["value"]["statuses"][0]["biz_opaque_callback_data"] = json!(ours);
+    }
+    update.to_string()
 }
 
 async fn posted(calls: &Calls, count: usize) -> Vec<(String, String, Value)> {
@@ -206,7 +210,7 @@ async fn cloud_api_orders_replies_and_receipts(engine: Engine) {
     assert_eq!(cloud_inbound(&app).await, 1);
     assert_eq!(posted_now(&app).await, 1);
 
-    let receipt = status_update("wamid.OUT1", "delivered");
+    let receipt = status_update("wamid.OUT1", "delivered", None);
     assert_eq!(webhook(&app, &receipt, Some(signature(&receipt, SECRET))).await.0, 200);
     let row = outbound_messages::Entity::find().one(&app.db).await.unwrap().unwrap();
     assert_eq!(row.status, OutboundStatus::Delivered);
@@ -267,5 +271,60 @@ async fn the_24_hour_window_decides_how_to_reply(engine: Engine) {
         parameter.contains("Lia"),
         "the reply's text fills the template: {parameter}"
     );
+    app.stop().await;
+}
+
+async fn an_interrupted_send_is_not_repeated_and_its_receipt_settles_it(engine: Engine) {
+    let (app, _owner, calls) = cloud_shop(engine).await;
+    // An instance claimed this reply and died before the Graph API answered.
+    let claimed = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let row = outbound_messages::ActiveModel {
+        business_id: Set(1),
+        order_id: Set(None),
+        transport: Set(Transport::Cloud),
+        chat_id: Set("16505551234@c.us".into()),
+        body: Set("Your order is confirmed".into()),
+        template: Set(None),
+        quoted_external_id: Set(None),
+        idempotency_key: Set("test:interrupted".into()),
+        status: Set(OutboundStatus::Sending),
+        attempts: Set(1),
+        next_attempt_at: Set(claimed),
+        external_id: Set(Some("3EB0INTERRUPTED".into())),
+        last_error: Set(None),
+        created_at: Set(claimed),
+        sent_at: Set(None),
+        delivered_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let set_aside = eventually(
+        Duration::from_secs(5),
+        "the interrupted send to be set aside",
+        || async {
+            outbound_messages::Entity::find_by_id(row.id)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .filter(|row| row.status == OutboundStatus::Failed)
+        },
+    )
+    .await;
+    assert!(set_aside.last_error.unwrap().contains("interrupted"));
+    assert!(calls.lock().unwrap().is_empty(), "never sent twice");
+
+    // WhatsApp's receipt names it by Novi's id: it went out after all.
+    let receipt = status_update("wamid.LOST", "sent", Some("3EB0INTERRUPTED"));
+    assert_eq!(webhook(&app, &receipt, Some(signature(&receipt, SECRET))).await.0, 200);
+    let settled = outbound_messages::Entity::find_by_id(row.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(settled.status, OutboundStatus::Sent);
+    assert_eq!(settled.external_id.as_deref(), Some("wamid.LOST"));
+    assert_eq!(settled.last_error, None);
     app.stop().await;
 }

@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use crate::{api::AppError, dto::SessionView};
+use crate::{
+    api::AppError,
+    dto::{CloudAccountView, CloudSettings, SessionView},
+};
 
 #[server(prefix = "/rpc", endpoint = "whatsapp/status", input = Json)]
 pub async fn whatsapp_status() -> Result<SessionView, AppError> {
@@ -28,4 +31,25 @@ async fn ask(request: crate::services::whatsapp::Request) -> Result<SessionView,
     let (state, caller) = crate::api::session::signed_in().await?;
     let ip = crate::api::session::client_ip().await;
     Ok(crate::services::whatsapp::ask(&state.db, &state.whatsapp, &caller, request, ip).await?)
+}
+
+/// The business's Cloud API number, without its secrets; none while it uses WhatsApp Web.
+#[server(prefix = "/rpc", endpoint = "whatsapp/cloud", input = Json)]
+pub async fn cloud_account() -> Result<Option<CloudAccountView>, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    Ok(crate::services::cloud::view(&state.db, &caller).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "whatsapp/cloud_save", input = Json)]
+pub async fn save_cloud_account(settings: CloudSettings) -> Result<CloudAccountView, AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    let ip = crate::api::session::client_ip().await;
+    Ok(crate::services::cloud::configure(&state.db, &state.secrets, &caller, settings, ip).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "whatsapp/cloud_remove", input = Json)]
+pub async fn remove_cloud_account() -> Result<(), AppError> {
+    let (state, caller) = crate::api::session::signed_in().await?;
+    let ip = crate::api::session::client_ip().await;
+    Ok(crate::services::cloud::remove(&state.db, &caller, ip).await?)
 }

@@ -7,9 +7,11 @@ use leptos::prelude::*;
 use crate::{
     api::{
         business::{LinkGroup, UnlinkGroup, UpdateGroup, list_groups},
-        whatsapp::{LogOutWhatsapp, ReconnectWhatsapp, whatsapp_status},
+        whatsapp::{
+            LogOutWhatsapp, ReconnectWhatsapp, RemoveCloudAccount, SaveCloudAccount, cloud_account, whatsapp_status,
+        },
     },
-    dto::{GroupDto, GroupInput, SessionView},
+    dto::{CloudSettings, GroupDto, GroupInput, SessionView},
     live,
 };
 
@@ -44,6 +46,87 @@ pub fn WhatsappPage() -> impl IntoView {
         </Transition>
         {failure}
         <Groups />
+        <CloudApi />
+    }
+}
+
+/// The business's number on Meta's WhatsApp Cloud API instead of WhatsApp Web (owners).
+#[component]
+fn CloudApi() -> impl IntoView {
+    let save = ServerAction::<SaveCloudAccount>::new();
+    let remove = ServerAction::<RemoveCloudAccount>::new();
+    // Owners only, and secondary to the page: loaded after hydration.
+    let account = LocalResource::new(cloud_account);
+    Effect::new(move |_| {
+        if save.version().get() + remove.version().get() > 0 {
+            account.refetch();
+        }
+    });
+    let field = || RwSignal::new(String::new());
+    let (number, token, secret, verify, template, language) = (field(), field(), field(), field(), field(), field());
+    Effect::new(move |_| {
+        if let Some(Ok(Some(current))) = account.get() {
+            number.set(current.phone_number_id);
+            verify.set(current.verify_token);
+            template.set(current.template_name.unwrap_or_default());
+            language.set(current.template_language.unwrap_or_default());
+        }
+    });
+    let optional = |value: RwSignal<String>| Some(value.get_untracked()).filter(|text| !text.trim().is_empty());
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        save.dispatch(SaveCloudAccount {
+            settings: CloudSettings {
+                phone_number_id: number.get_untracked(),
+                access_token: optional(token),
+                app_secret: optional(secret),
+                verify_token: verify.get_untracked(),
+                template_name: optional(template),
+                template_language: optional(language),
+            },
+        });
+    };
+    let configured = move || matches!(account.get(), Some(Ok(Some(_))));
+    let outcome = move || {
+        let failed = save.value().get().and_then(Result::err);
+        let failed = failed.or_else(|| remove.value().get().and_then(Result::err));
+        failed.map(|error| view! { <p class="error" role="alert">{error.described()}</p> })
+    };
+    view! {
+        <Show when=move || !matches!(account.get(), Some(Err(_)))>
+            <form class="card form" aria-labelledby="cloud-title" data-test="cloud" on:submit=submit>
+                <h2 id="cloud-title">"WhatsApp Cloud API"</h2>
+                <p class="muted">
+                    {move || if configured() {
+                        "This business uses Meta's Cloud API: replies go out through it and its webhook brings messages in. Leave the token and secret empty to keep them."
+                    } else {
+                        "Instead of WhatsApp Web, use a number registered on Meta's WhatsApp Cloud API (see docs/whatsapp.md)."
+                    }}
+                </p>
+                <label for="cloud-number">"Phone number id"</label>
+                <input id="cloud-number" inputmode="numeric" required bind:value=number />
+                <label for="cloud-token">"Access token"</label>
+                <input id="cloud-token" type="password" autocomplete="off" bind:value=token />
+                <label for="cloud-secret">"App secret"</label>
+                <input id="cloud-secret" type="password" autocomplete="off" bind:value=secret />
+                <label for="cloud-verify">"Webhook verify token"</label>
+                <input id="cloud-verify" required minlength="8" bind:value=verify />
+                <label for="cloud-template">"Template for replies after 24 hours (name, language)"</label>
+                <div class="picker">
+                    <input id="cloud-template" placeholder="order_update" bind:value=template />
+                    <input aria-label="Template language" placeholder="en_US" bind:value=language />
+                </div>
+                {outcome}
+                <div class="actions">
+                    <button class="button" type="submit" disabled=move || save.pending().get()>"Save"</button>
+                    <Show when=configured>
+                        <button class="button quiet" type="button" on:click=move |_| {
+                            remove.dispatch(RemoveCloudAccount {});
+                        }>"Use WhatsApp Web instead"</button>
+                    </Show>
+                </div>
+            </form>
+        </Show>
     }
 }
 

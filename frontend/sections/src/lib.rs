@@ -3,8 +3,14 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-#[cfg(not(any(feature = "order", feature = "entry", feature = "business", feature = "people")))]
-compile_error!("build with one of the features `order`, `entry`, `business` or `people`");
+#[cfg(not(any(
+    feature = "order",
+    feature = "entry",
+    feature = "business",
+    feature = "analytics",
+    feature = "people"
+)))]
+compile_error!("build with one of the features `order`, `entry`, `business`, `analytics` or `people`");
 
 #[wasm_bindgen]
 pub fn hydrate() {
@@ -15,6 +21,8 @@ pub fn hydrate() {
     leptos::mount::hydrate_body(app::EntryApp);
     #[cfg(feature = "business")]
     leptos::mount::hydrate_body(app::BusinessApp);
+    #[cfg(feature = "analytics")]
+    leptos::mount::hydrate_body(app::AnalyticsApp);
     #[cfg(feature = "people")]
     leptos::mount::hydrate_body(app::PeopleApp);
 }
