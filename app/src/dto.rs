@@ -176,6 +176,20 @@ pub struct OrderDto {
     pub updated_at: DateTime<Utc>,
 }
 
+impl OrderDto {
+    /// When the order should reach the customer: the delivery's estimate counts from the
+    /// pick-up once the driver has the order, and from the confirmation before.
+    pub fn expected_arrival(&self) -> Option<DateTime<Utc>> {
+        let delivery = self.delivery.as_ref()?;
+        let minutes = delivery.eta_minutes?;
+        let from = delivery
+            .picked_up_at
+            .or_else(|| self.response_times.get("confirmed").copied())
+            .unwrap_or(delivery.assigned_at);
+        Some(from + chrono::Duration::minutes(minutes.into()))
+    }
+}
+
 /// Who delivers an order and how far the run got.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -471,7 +485,7 @@ fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(input: D) -> R
 
 /// `PUT /api/whatsapp/cloud`: the business's WhatsApp Cloud API number. The access token and
 /// app secret are required the first time and kept when left out later.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct CloudSettings {
@@ -482,6 +496,15 @@ pub struct CloudSettings {
     /// An approved template with one body parameter (`{{1}}`), used outside the 24-hour window.
     pub template_name: Option<String>,
     pub template_language: Option<String>,
+}
+
+impl std::fmt::Debug for CloudSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudSettings")
+            .field("phone_number_id", &self.phone_number_id)
+            .field("template_name", &self.template_name)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The business's Cloud API account, without its secrets.

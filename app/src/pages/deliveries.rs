@@ -57,14 +57,10 @@ fn runs_table(runs: Vec<OrderDto>) -> AnyView {
                 .as_ref()
                 .and_then(|delivery| delivery.driver_name.clone())
                 .unwrap_or_else(|| "—".into());
-            let expected = delivery.and_then(|delivery| {
-                let at = delivery.picked_up_at.unwrap_or(delivery.assigned_at)
-                    + chrono::Duration::minutes(delivery.eta_minutes?.into());
-                Some(match delivery.delivered_at {
-                    Some(done) => format!("delivered {}", when::hour_and_minute(done)),
-                    None => when::hour_and_minute(at),
-                })
-            });
+            let expected = match delivery.and_then(|delivery| delivery.delivered_at) {
+                Some(done) => Some(format!("delivered {}", when::hour_and_minute(done))),
+                None => run.expected_arrival().map(when::hour_and_minute),
+            };
             view! {
                 <tr data-test="run-row">
                     <td><a rel="external" href=format!("/orders/{}", run.id)>{format!("#{}", run.order_number)}</a></td>
@@ -263,7 +259,7 @@ fn DriverForm(
             <input id="driver-vehicle" placeholder="Red scooter, ABC-1234" bind:value=vehicle />
             <label for="driver-account">"Signs in with"</label>
             <select id="driver-account" on:change=move |event| account.set(event_target_value(&event))>
-                <option value="">"No account (staff report for them)"</option>
+                <option value="">"No account (staff move the order along)"</option>
                 {choices}
             </select>
             <p class="muted">"Invite a driver account under Settings → Team, then link it here."</p>

@@ -78,13 +78,10 @@ pub fn run_card(run: OrderDto, report: ServerAction<ReportDelivery>) -> impl Int
         .notes
         .clone()
         .map(|notes| view! { <p class="muted">"Note: " {notes}</p> });
-    let arrival = run.delivery.as_ref().and_then(|delivery| {
-        let minutes = i64::from(delivery.eta_minutes?);
-        let from = delivery.picked_up_at.unwrap_or(delivery.assigned_at);
-        let at = from + chrono::Duration::minutes(minutes);
-        (run.status != OrderStatus::Delivered)
-            .then(|| view! { <p class="muted">"Expected by " {when::hour_and_minute(at)}</p> })
-    });
+    let arrival = run
+        .expected_arrival()
+        .filter(|_| run.status != OrderStatus::Delivered)
+        .map(|at| view! { <p class="muted">"Expected by " {when::hour_and_minute(at)}</p> });
     let step = match run.status {
         OrderStatus::Confirmed | OrderStatus::Preparing => Some((DeliveryStep::PickedUp, "Picked up")),
         OrderStatus::OutForDelivery => Some((DeliveryStep::Delivered, "Delivered")),

@@ -24,7 +24,7 @@ impl Caller {
         match self.role {
             Role::Admin => true,
             Role::Owner => permission != Platform,
-            Role::Staff => matches!(permission, ViewOrders | ManageOrders | ViewBusiness | Deliver),
+            Role::Staff => matches!(permission, ViewOrders | ManageOrders | ViewBusiness),
             Role::Driver => permission == Deliver,
         }
     }

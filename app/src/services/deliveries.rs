@@ -68,7 +68,12 @@ pub async fn assign(
             active.update(&txn).await?;
         }
         None => {
-            let eta = eta::from_confirmation(&txn, order.business_id, now).await?;
+            let confirmed = order
+                .response_times
+                .get("confirmed")
+                .and_then(|at| at.as_str()?.parse().ok())
+                .unwrap_or(now);
+            let eta = eta::from_confirmation(&txn, order.business_id, confirmed).await?;
             deliveries::ActiveModel {
                 business_id: Set(order.business_id),
                 order_id: Set(order.id),
@@ -296,9 +301,10 @@ async fn own_driver(db: &DatabaseConnection, caller: &Caller) -> Result<drivers:
 /// Midnight of `now`'s day where the business is.
 fn start_of_day(business: &businesses::Model, now: DateTime<Utc>) -> DateTime<Utc> {
     let zone = business.timezone.parse::<Tz>().unwrap_or(Tz::UTC);
-    now.with_timezone(&zone)
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .and_then(|midnight| midnight.and_local_timezone(zone).earliest())
-        .map_or(now, |midnight| midnight.with_timezone(&Utc))
+    let day = now.with_timezone(&zone).date_naive();
+    // Where the clocks skip midnight, the day starts at the first hour that exists.
+    (0..3)
+        .filter_map(|hour| day.and_hms_opt(hour, 0, 0)?.and_local_timezone(zone).earliest())
+        .next()
+        .map_or(now, |start| start.with_timezone(&Utc))
 }

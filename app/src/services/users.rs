@@ -5,8 +5,8 @@ use chrono::Utc;
 use entity::{drivers, enums::Role, users};
 use rand::{Rng, distr::Alphanumeric};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::Expr,
 };
 use serde_json::json;
 
@@ -176,14 +176,16 @@ pub async fn set_role(
     };
     let txn = crate::services::transaction::begin(db).await?;
     if user.role == Role::Owner && role != Role::Owner {
+        // Locked, so two owners demoting each other at once cannot both pass this check.
         let owners = users::Entity::find()
             .filter(users::Column::BusinessId.eq(business_id))
             .filter(users::Column::Role.eq(Role::Owner))
             .filter(users::Column::IsActive.eq(true))
             .filter(users::Column::Id.ne(user.id))
-            .count(&txn)
+            .lock_exclusive()
+            .all(&txn)
             .await?;
-        if owners == 0 {
+        if owners.is_empty() {
             return Err(ServiceError::Conflict(
                 "a business needs an active owner; make someone else owner first".into(),
             ));

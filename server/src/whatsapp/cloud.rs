@@ -43,13 +43,15 @@ pub struct CloudSettings {
 #[derive(Debug, PartialEq, Eq)]
 enum Outcome {
     Sent(String),
-    /// Worth trying again later: rate limits, WhatsApp's own trouble.
+    /// Refused for now, nothing sent: rate limits, an unreachable Graph API.
     Retry(String),
-    /// The access token was refused: retried once the owner enters a valid one.
+    /// The access token was refused: retried with the usual backoff while the WhatsApp page
+    /// shows the connection failed, for the owner to enter a new token.
     Unauthorized(String),
     /// Never going to work as it is: an invalid number, a refused template.
     Refused(String),
-    /// The request went out and no answer came: it may have been sent.
+    /// The request went out and no clear answer came (a timeout, a server error): it may have
+    /// been sent.
     Unknown(String),
 }
 
@@ -70,8 +72,14 @@ pub fn spawn(
             match due_accounts(&db, &secrets).await {
                 Ok(accounts) => {
                     for account in accounts {
-                        let state = drain_one(&db, &client, &settings, &account).await;
-                        if states.insert(account.business_id, state) != Some(state) {
+                        let before = states.get(&account.business_id).copied();
+                        // Only a send tells; until the first, the number counts as connected.
+                        let state = drain_one(&db, &client, &settings, &account)
+                            .await
+                            .or(before)
+                            .unwrap_or(ConnectionState::Connected);
+                        if before != Some(state) {
+                            states.insert(account.business_id, state);
                             report(&db, &events, &account, state).await;
                         }
                     }
@@ -96,46 +104,40 @@ async fn due_accounts(db: &DatabaseConnection, secrets: &SecretBox) -> Result<Ve
         .collect())
 }
 
-/// Sends the business's next reply, if one is due; answers the connection's state as the
-/// Graph API showed it.
+/// Sends the business's next reply, if one is due; answers the connection's state when a send
+/// showed it.
 async fn drain_one(
     db: &DatabaseConnection,
     client: &reqwest::Client,
     settings: &CloudSettings,
     account: &Account,
-) -> ConnectionState {
+) -> Option<ConnectionState> {
     let business = account.business_id;
     if let Err(error) = whatsapp::interrupted_cloud_sends(db, business, Utc::now() - INTERRUPTED_AFTER).await {
         tracing::error!(business, %error, "cannot set interrupted Cloud API sends aside");
     }
     let row = match whatsapp::next_cloud_outbound(db, business).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return ConnectionState::Connected,
+        Ok(row) => row?,
         Err(error) => {
             tracing::error!(business, %error, "cannot read the outbox");
-            return ConnectionState::Connected;
+            return None;
         }
     };
     let (state, recorded) = match message_for(db, account, &row).await {
-        Err(reason) => (
-            ConnectionState::Connected,
-            whatsapp::outbound_given_up(db, row.id, &reason).await,
-        ),
+        Err(Unsendable::Held(reason)) => (None, whatsapp::outbound_given_up(db, row.id, &reason).await),
+        Err(Unsendable::NotNow(reason)) => (None, whatsapp::outbound_failed(db, &row, &reason).await),
         Ok(message) => match send(client, settings, account, &message).await {
             Outcome::Sent(id) => (
-                ConnectionState::Connected,
+                Some(ConnectionState::Connected),
                 whatsapp::outbound_sent(db, row.id, &id).await,
             ),
-            Outcome::Retry(reason) => (
-                ConnectionState::Connected,
-                whatsapp::outbound_failed(db, &row, &reason).await,
-            ),
+            Outcome::Retry(reason) => (None, whatsapp::outbound_failed(db, &row, &reason).await),
             Outcome::Unauthorized(reason) => (
-                ConnectionState::Failed,
+                Some(ConnectionState::Failed),
                 whatsapp::outbound_failed(db, &row, &reason).await,
             ),
             Outcome::Refused(reason) | Outcome::Unknown(reason) => (
-                ConnectionState::Connected,
+                Some(ConnectionState::Connected),
                 whatsapp::outbound_given_up(db, row.id, &reason).await,
             ),
         },
@@ -146,19 +148,29 @@ async fn drain_one(
     state
 }
 
+/// Why a reply does not go out now.
+enum Unsendable {
+    /// Never as it is: it waits, failed with the reason, for staff.
+    Held(String),
+    /// Not this time: tried again later.
+    NotNow(String),
+}
+
 /// The Graph API message for a reply: free text inside the 24-hour window, else the business's
-/// approved template; or why it cannot go out.
+/// approved template.
 async fn message_for(
     db: &DatabaseConnection,
     account: &Account,
     row: &outbound_messages::Model,
-) -> Result<Value, String> {
+) -> Result<Value, Unsendable> {
     let Some(to) = row.chat_id.strip_suffix("@c.us") else {
-        return Err("the Cloud API cannot write to WhatsApp groups; answer from the phone".into());
+        return Err(Unsendable::Held(
+            "the Cloud API cannot write to WhatsApp groups; answer from the phone".into(),
+        ));
     };
     let open = cloud::within_window(db, account.business_id, &row.chat_id, Utc::now())
         .await
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| Unsendable::NotNow(error.to_string()))?;
     let mut message = json!({
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
@@ -174,19 +186,31 @@ async fn message_for(
         return Ok(message);
     }
     let Some((name, language)) = &account.template else {
-        return Err(
+        return Err(Unsendable::Held(
             "held: the customer last wrote more than 24 hours ago, and WhatsApp then accepts only an approved \
              template; set one in the Cloud API settings, or answer from the phone"
                 .into(),
-        );
+        ));
     };
     message["type"] = json!("template");
     message["template"] = json!({
         "name": name,
         "language": { "code": language },
-        "components": [{ "type": "body", "parameters": [{ "type": "text", "text": row.body }] }],
+        "components": [{ "type": "body", "parameters": [{ "type": "text", "text": one_line(&row.body) }] }],
     });
     Ok(message)
+}
+
+/// A template parameter may hold no line breaks, tabs or runs of spaces, and at most 1,024
+/// characters: the reply's lines joined with " · ".
+fn one_line(text: &str) -> String {
+    let joined = text
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    joined.chars().take(1024).collect()
 }
 
 async fn send(client: &reqwest::Client, settings: &CloudSettings, account: &Account, message: &Value) -> Outcome {
@@ -221,11 +245,12 @@ fn classify(status: u16, error: &Value) -> Outcome {
         "the Graph API refused it ({code}): {}",
         error["message"].as_str().unwrap_or("no message")
     );
+    // Throttling refuses before sending; a server error may come after WhatsApp took the
+    // message, so it is not repeated.
     match (status, code) {
         (401, _) | (_, 190) => Outcome::Unauthorized(reason),
-        (429 | 500.., _) | (_, 1 | 2 | 4 | 80007 | 130429 | 131000 | 131016 | 131048 | 131056) => {
-            Outcome::Retry(reason)
-        }
+        (429, _) | (_, 4 | 80007 | 130429 | 131048 | 131056) => Outcome::Retry(reason),
+        (500.., _) | (_, 1 | 2 | 131000 | 131016) => Outcome::Unknown(reason),
         _ => Outcome::Refused(reason),
     }
 }
@@ -256,11 +281,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_template_parameter_is_one_line() {
+        assert_eq!(
+            one_line("Hi Ana!\n• 2× Margherita\t  (Large)\n\nTotal: $31.98"),
+            "Hi Ana! · • 2× Margherita (Large) · Total: $31.98"
+        );
+    }
+
+    #[test]
     fn graph_errors_are_retried_refused_or_raised() {
         let error = |code: i64| json!({ "code": code, "message": "m" });
         assert!(matches!(classify(429, &error(130429)), Outcome::Retry(_)));
         assert!(matches!(classify(400, &error(131056)), Outcome::Retry(_)));
-        assert!(matches!(classify(503, &error(0)), Outcome::Retry(_)));
+        assert!(matches!(classify(503, &error(0)), Outcome::Unknown(_)));
         assert!(matches!(classify(401, &error(190)), Outcome::Unauthorized(_)));
         assert!(matches!(classify(400, &error(190)), Outcome::Unauthorized(_)));
         assert!(matches!(classify(400, &error(131026)), Outcome::Refused(_)));

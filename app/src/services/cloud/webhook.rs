@@ -33,10 +33,11 @@ struct Entry {
     changes: Vec<Change>,
 }
 
+/// A change of any subscribed field; only `messages` is read further.
 #[derive(Debug, Deserialize)]
 struct Change {
     field: String,
-    value: ChangeValue,
+    value: Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,12 +155,17 @@ pub async fn receive(db: &DatabaseConnection, signers: &[&Account], body: &[u8])
     if payload.object != "whatsapp_business_account" {
         return Err(ServiceError::field("object", "expected whatsapp_business_account"));
     }
+    // Every change is read before the first is written: a malformed one refuses the body whole.
+    let changes = payload
+        .entry
+        .into_iter()
+        .flat_map(|entry| entry.changes)
+        .filter(|change| change.field == "messages")
+        .map(|change| serde_json::from_value::<ChangeValue>(change.value))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| ServiceError::field("body", format!("not a WhatsApp messages change: {error}")))?;
     let mut received = Received::default();
-    for change in payload.entry.into_iter().flat_map(|entry| entry.changes) {
-        if change.field != "messages" {
-            continue;
-        }
-        let value = change.value;
+    for value in changes {
         let Some(account) = signers
             .iter()
             .find(|account| account.phone_number_id == value.metadata.phone_number_id)
