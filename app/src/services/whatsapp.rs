@@ -370,8 +370,7 @@ pub async fn outbound_given_up(db: &DatabaseConnection, id: i64, reason: &str) -
     Ok(())
 }
 
-/// A reply WhatsApp took. Only a reply still being sent (or set aside while it was) becomes
-/// `sent`: a receipt that came first is not undone.
+/// A reply WhatsApp took; a receipt that came first (delivered, read) is not undone.
 pub async fn outbound_sent(db: &DatabaseConnection, id: i64, external_id: &str) -> Result<(), ServiceError> {
     outbound_messages::Entity::update_many()
         .col_expr(outbound_messages::Column::Status, Expr::value(OutboundStatus::Sent))
@@ -382,7 +381,7 @@ pub async fn outbound_sent(db: &DatabaseConnection, id: i64, external_id: &str) 
             Expr::value(Option::<String>::None),
         )
         .filter(outbound_messages::Column::Id.eq(id))
-        .filter(outbound_messages::Column::Status.is_in([OutboundStatus::Sending, OutboundStatus::Failed]))
+        .filter(outbound_messages::Column::Status.is_not_in([OutboundStatus::Delivered, OutboundStatus::Read]))
         .exec(db)
         .await?;
     Ok(())
