@@ -7,28 +7,17 @@
 use std::time::Duration;
 
 use end2end::{TestBrowser, click, screenshot, sign_in, text_of, wait_until};
-use novi_tests::{DEMO_PASSWORD, Engine, Options, TestApp, eventually, spawn_app_with};
+use novi_tests::{DEMO_PASSWORD, Engine, Options, TestApp, spawn_app_with};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const BUSINESS_PHONE: &str = "+15550000000";
 
+const CUSTOMER: &str = "+15557654321";
+
 /// The replies the customer's chat received, waiting until there are `count`.
 async fn chat(app: &TestApp, count: usize) -> Vec<Value> {
-    eventually(Duration::from_secs(30), "the replies in the chat", || async {
-        let sent: Vec<Value> = reqwest::get(app.url("/dev/whatsapp/api/sent?from=%2B15550000000"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let to_customer: Vec<Value> = sent
-            .into_iter()
-            .filter(|sent| sent["to"] == "15557654321@c.us")
-            .collect();
-        (to_customer.len() >= count).then_some(to_customer)
-    })
-    .await
+    app.replies_in_chat(BUSINESS_PHONE, CUSTOMER, count).await
 }
 
 /// The text of an element of a page that the live stream may redraw at any moment.
@@ -61,7 +50,7 @@ async fn a_driver_delivers_and_the_customer_follows_it_live() {
     app.link_whatsapp(&owner, BUSINESS_PHONE).await;
     app.simulator(
         "api/messages",
-        json!({"to": BUSINESS_PHONE, "from": "+15557654321", "name": "Maria Lopes",
+        json!({"to": BUSINESS_PHONE, "from": CUSTOMER, "name": "Maria Lopes",
                "body": "2x margherita large, 1 coke 2L, address 123 Main St", "id": "delivery-1"}),
     )
     .await;

@@ -11,25 +11,9 @@ use serde_json::{Value, json};
 const BUSINESS_PHONE: &str = "+15550000000";
 const CUSTOMER: &str = "+15557654321";
 
-async fn sent_to_customer(app: &TestApp) -> Vec<Value> {
-    let all: Vec<Value> = reqwest::get(app.url("/dev/whatsapp/api/sent?from=%2B15550000000"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    all.into_iter()
-        .filter(|sent| sent["to"] == "15557654321@c.us")
-        .collect()
-}
-
 /// Waits up to 30 s for the customer's chat to hold `count` replies.
 async fn replies(app: &TestApp, count: usize) -> Vec<Value> {
-    novi_tests::eventually(Duration::from_secs(30), "the replies in the chat", || async {
-        let sent = sent_to_customer(app).await;
-        (sent.len() >= count).then_some(sent)
-    })
-    .await
+    app.replies_in_chat(BUSINESS_PHONE, CUSTOMER, count).await
 }
 
 #[tokio::test]

@@ -363,6 +363,26 @@ impl TestApp {
         post_json(&self.url(&format!("/dev/whatsapp/{path}")), body).await
     }
 
+    /// Waits up to 30 s until the simulator shows `count` replies sent from the business's
+    /// `phone` to the customer's `customer` number, and answers them in order.
+    pub async fn replies_in_chat(&self, phone: &str, customer: &str, count: usize) -> Vec<serde_json::Value> {
+        let url = self.url(&format!(
+            "/dev/whatsapp/api/sent?from=%2B{}",
+            phone.trim_start_matches('+')
+        ));
+        let chat = format!("{}@c.us", customer.trim_start_matches('+'));
+        eventually(
+            std::time::Duration::from_secs(30),
+            "the replies in the chat",
+            || async {
+                let sent: Vec<serde_json::Value> = reqwest::get(&url).await.unwrap().json().await.unwrap();
+                let to_customer: Vec<_> = sent.into_iter().filter(|sent| sent["to"] == chat.as_str()).collect();
+                (to_customer.len() >= count).then_some(to_customer)
+            },
+        )
+        .await
+    }
+
     /// Waits for the worker's QR, scans it with the business's `phone`, and waits for the link.
     pub async fn link_whatsapp(&self, token: &str, phone: &str) {
         let within = std::time::Duration::from_secs(30);
