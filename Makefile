@@ -15,7 +15,7 @@ WASM_OPT_VERSION := 116
 NOVI_DEMO_PASSWORD ?= pizzapalace
 PORT ?= 3000
 
-.PHONY: run build test tools frontend server chromium lint fmt ci clean
+.PHONY: run build test tools frontend server chromium pg-client lint fmt ci clean
 
 ## Install what the build needs, from crates.io and Debian only.
 tools:
@@ -69,6 +69,12 @@ chromium:
 	@command -v chromium >/dev/null || test -x /usr/bin/chromium || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else echo "install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+
+## pg_dump and pg_restore, which backups on PostgreSQL run (Debian's postgresql-client).
+pg-client:
+	@command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; \
+		else echo "install Debian's postgresql-client package (sudo apt-get install postgresql-client)"; exit 1; fi; }
 
 ## Every test: unit, integration (SQLite, and PostgreSQL when NOVI_TEST_POSTGRES_URL is set), browser.
 test: frontend chromium

@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 use crate::{
     api::AppError,
     outlets::Outlets,
-    services::{auth::TokenKeys, secrets::SecretBox, whatsapp::Control},
+    services::{auth::TokenKeys, backups::Schedule, secrets::SecretBox, whatsapp::Control},
 };
 
 #[derive(Clone, Debug)]
@@ -30,6 +30,8 @@ pub struct AppState {
     pub secrets: SecretBox,
     /// Wakes the ingest pipeline when a webhook recorded new messages.
     pub arrived: Arc<Notify>,
+    /// Scheduled backups, when `BACKUP_DIR` is set.
+    pub backups: Option<Schedule>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

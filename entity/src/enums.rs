@@ -169,6 +169,15 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// How a scheduled backup went: `running` until it has been written and verified.
+    BackupStatus {
+        Running = "running",
+        Verified = "verified",
+        Failed = "failed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

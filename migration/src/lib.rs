@@ -11,6 +11,7 @@ mod m20261125_000005_fulfilment;
 mod m20261125_000006_audit;
 mod m20261126_000007_pipeline;
 mod m20261126_000008_cloud;
+mod m20261126_000009_backups;
 mod support;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_audit::Migration),
             Box::new(m20261126_000007_pipeline::Migration),
             Box::new(m20261126_000008_cloud::Migration),
+            Box::new(m20261126_000009_backups::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 
 use crate::{
+    backup::{self, Sources},
     config::{Config, Environment, LogFormat, redact_url},
     db, parse, seed,
     startup::{Application, shutdown_signal},
@@ -71,6 +72,17 @@ enum Task {
         /// Required in production, where demo users with a known password would be a door.
         #[arg(long)]
         force: bool,
+    },
+    /// Write a backup archive (database, WhatsApp sessions, manifest) while Novi keeps serving.
+    Backup {
+        /// The folder to write it into (default: BACKUP_DIR, else data/backups).
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Restore a backup archive into an empty database and an empty session folder.
+    Restore {
+        /// The archive written by `novi backup`.
+        file: PathBuf,
     },
 }
 
@@ -213,6 +225,29 @@ async fn dispatch(task: Task, mut config: Config) -> Result<ExitCode, BoxError> 
             Migrator::up(&db, None).await?;
             let report = seed::run(&db, seed::Options::from_env(orders)).await?;
             println!("{report}");
+        }
+        Task::Backup { to } => {
+            let dir = to
+                .or_else(|| config.backup_dir.clone())
+                .unwrap_or_else(|| "data/backups".into());
+            let db = db::connect(&config.database_url).await?;
+            let made = backup::create(&db, &Sources::from(&config), &dir).await?;
+            println!(
+                "{} ({} bytes, {} rows in {} tables)",
+                made.path.display(),
+                made.size_bytes,
+                made.rows(),
+                made.manifest.tables.len()
+            );
+        }
+        Task::Restore { file } => {
+            let manifest = backup::restore(&file, &Sources::from(&config)).await?;
+            println!(
+                "restored the backup of {} ({} rows in {} tables); `novi serve` applies newer migrations on start",
+                manifest.created_at.to_rfc3339(),
+                manifest.tables.values().sum::<u64>(),
+                manifest.tables.len()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

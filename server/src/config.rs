@@ -1,7 +1,9 @@
 //! Configuration from the environment (and `.env`), validated once at start. A missing or
 //! malformed value is an error that names its variable; nothing falls back to a weaker default.
 
-use std::{fmt, path::PathBuf, str::FromStr};
+use std::{fmt, path::PathBuf, str::FromStr, time::Duration};
+
+use app::services::backups::Schedule;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -71,6 +73,10 @@ pub struct Config {
     /// Where the built frontend (`pkg/`) and the public files are served from.
     pub site_root: PathBuf,
     pub auto_migrate: bool,
+    /// Where scheduled backups go (`BACKUP_DIR`); none means no scheduled backups.
+    pub backup_dir: Option<PathBuf>,
+    /// How often they run and how many are kept (`BACKUP_EVERY`, `BACKUP_KEEP`).
+    pub backup_schedule: Schedule,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/novi.db?mode=rwc";
@@ -172,6 +178,25 @@ impl Config {
                 "an http:// or https:// URL",
             ));
         }
+        let backup_dir = get("BACKUP_DIR").map(PathBuf::from);
+        let backup_schedule = Schedule {
+            every: match get("BACKUP_EVERY") {
+                None => Duration::from_secs(24 * 3600),
+                Some(raw) => {
+                    period(&raw).ok_or_else(|| invalid("BACKUP_EVERY", &raw, "a period such as 30m, 6h or 1d"))?
+                }
+            },
+            keep: parse(&get, "BACKUP_KEEP", 7usize, "a count of archives")?,
+        };
+        if backup_schedule.keep == 0 {
+            return Err(invalid("BACKUP_KEEP", "0", "a count of archives above 0"));
+        }
+        if backup_dir.is_none() && (get("BACKUP_EVERY").is_some() || get("BACKUP_KEEP").is_some()) {
+            return Err(ConfigError::Missing {
+                var: "BACKUP_DIR",
+                reason: "BACKUP_EVERY and BACKUP_KEEP schedule backups into it",
+            });
+        }
 
         Ok(Self {
             environment,
@@ -195,6 +220,8 @@ impl Config {
             log_format,
             site_root: get("NOVI_SITE_ROOT").unwrap_or_else(|| "target/site".into()).into(),
             auto_migrate: parse(&get, "NOVI_AUTO_MIGRATE", true, "true or false")?,
+            backup_dir,
+            backup_schedule,
         })
     }
 }
@@ -209,6 +236,20 @@ fn parse<T: FromStr>(
         None => Ok(default),
         Some(raw) => raw.parse().map_err(|_| invalid(var, &raw, expected)),
     }
+}
+
+/// A period written with its unit: `90s`, `30m`, `6h`, `1d`.
+fn period(raw: &str) -> Option<Duration> {
+    let unit = match raw.chars().last()? {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => return None,
+    };
+    let count: u64 = raw[..raw.len() - 1].trim().parse().ok()?;
+    let seconds = count.checked_mul(unit)?;
+    (seconds > 0).then(|| Duration::from_secs(seconds))
 }
 
 fn invalid(var: &'static str, value: &str, expected: &str) -> ConfigError {
@@ -269,6 +310,9 @@ mod tests {
             ("NOVI_ENV", "staging"),
             ("PUBLIC_URL", "example.com"),
             ("NOVI_AUTO_MIGRATE", "maybe"),
+            ("BACKUP_EVERY", "daily"),
+            ("BACKUP_EVERY", "0h"),
+            ("BACKUP_KEEP", "0"),
         ];
         for (var, value) in cases {
             let error = load(&[("NOVI_ENV", "development"), (var, value)])
@@ -276,6 +320,24 @@ mod tests {
                 .to_string();
             assert!(error.starts_with(&format!("{var} is invalid")), "{var}: {error}");
         }
+    }
+
+    #[test]
+    fn backups_are_scheduled_only_into_a_folder() {
+        let config = load(&[
+            ("NOVI_ENV", "development"),
+            ("BACKUP_DIR", "/var/backups/novi"),
+            ("BACKUP_EVERY", "6h"),
+        ])
+        .unwrap();
+        assert_eq!(config.backup_dir, Some(PathBuf::from("/var/backups/novi")));
+        assert_eq!(config.backup_schedule.every, Duration::from_secs(6 * 3600));
+        assert_eq!(config.backup_schedule.keep, 7);
+        assert_eq!(period("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(period("1d"), Some(Duration::from_secs(86_400)));
+        assert_eq!(period("15"), None);
+        let orphan = load(&[("NOVI_ENV", "development"), ("BACKUP_KEEP", "3")]).unwrap_err();
+        assert!(orphan.to_string().starts_with("BACKUP_DIR is required"), "{orphan}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The `novi` server: configuration, the HTTP router, the command line, and demo data.
 
+pub mod backup;
 pub mod cli;
 pub mod cluster;
 pub mod config;

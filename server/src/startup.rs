@@ -21,6 +21,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, mpsc};
 
 use crate::{
+    backup::{self, Sources},
     cluster::{self, Leases},
     config::{Config, WhatsappMode},
     db, http, pipeline, telemetry,
@@ -53,6 +54,8 @@ pub struct Application {
     /// Events on their way to the other instances, on PostgreSQL.
     relay: Option<mpsc::UnboundedReceiver<Event>>,
     leases: Leases,
+    /// Scheduled backups, when `BACKUP_DIR` is set.
+    backups: Option<backup::schedule::Settings>,
 }
 
 impl Application {
@@ -109,6 +112,7 @@ impl Application {
             whatsapp: control,
             secrets,
             arrived: Arc::new(Notify::new()),
+            backups: config.backup_dir.is_some().then_some(config.backup_schedule),
         };
         let mut router = http::router(state.clone());
         let mut mounted_simulator = None;
@@ -145,6 +149,11 @@ impl Application {
             simulator: mounted_simulator,
             relay,
             leases,
+            backups: config.backup_dir.clone().map(|dir| backup::schedule::Settings {
+                dir,
+                schedule: config.backup_schedule,
+                sources: Sources::from(config),
+            }),
         })
     }
 
@@ -183,6 +192,9 @@ impl Application {
                 stopped.clone(),
             )
         });
+        let backups = self
+            .backups
+            .map(|settings| backup::schedule::spawn(self.state.db.clone(), settings, stopped.clone()));
         let leases = self.leases;
         let workers = self.whatsapp.map(|(settings, requests)| {
             whatsapp::supervise(
@@ -221,6 +233,9 @@ impl Application {
             let _ = cloud.await;
         }
         let _ = ingest.await;
+        if let Some(backups) = backups {
+            let _ = backups.await;
+        }
         if let Some(relay) = relay {
             let _ = relay.await;
         }

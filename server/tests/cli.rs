@@ -97,3 +97,54 @@ fn migrate_up_status_down_on_a_new_sqlite_file() {
     assert_eq!(refused.status.code(), Some(2), "demo users need --force in production");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let dir = std::env::temp_dir().join(format!("novi-cli-backup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let live = format!("sqlite://{}/novi.db?mode=rwc", dir.display());
+    let sessions = dir.join("whatsapp").display().to_string();
+    let env = [
+        ("NOVI_ENV", "development"),
+        ("DATABASE_URL", live.as_str()),
+        ("WHATSAPP_SESSION_PATH", sessions.as_str()),
+    ];
+    assert!(novi(&["seed", "--orders", "5"], &env).status.success());
+    let backups = dir.join("backups").display().to_string();
+    let made = novi(&["backup", "--to", &backups], &env);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let archive = String::from_utf8_lossy(&made.stdout)
+        .split(" (")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(archive.ends_with(".tar.gz"), "{archive}");
+
+    let over_live = novi(&["restore", &archive], &env);
+    assert_eq!(over_live.status.code(), Some(1));
+    assert!(stderr(&over_live).contains("not empty"), "{}", stderr(&over_live));
+
+    let fresh = format!("sqlite://{}/restored.db?mode=rwc", dir.display());
+    let fresh_sessions = dir.join("restored-whatsapp").display().to_string();
+    let elsewhere = [
+        ("NOVI_ENV", "development"),
+        ("DATABASE_URL", fresh.as_str()),
+        ("WHATSAPP_SESSION_PATH", fresh_sessions.as_str()),
+    ];
+    let garbage = dir.join("garbage.tar.gz");
+    std::fs::write(&garbage, "not an archive").unwrap();
+    let refused = novi(&["restore", &garbage.display().to_string()], &elsewhere);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("is refused"), "{}", stderr(&refused));
+
+    let restored = novi(&["restore", &archive], &elsewhere);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    assert!(String::from_utf8_lossy(&restored.stdout).starts_with("restored the backup"));
+    let status = novi(&["migrate", "status"], &elsewhere);
+    assert!(
+        String::from_utf8_lossy(&status.stdout)
+            .lines()
+            .all(|line| line.starts_with("Applied"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -139,7 +139,7 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     // Last, so the server is gone before its database is dropped.
-    _database: TestDatabase,
+    database: TestDatabase,
 }
 
 /// Knobs a test may turn before the server starts.
@@ -158,6 +158,8 @@ pub struct Options {
     pub chromium: Option<std::path::PathBuf>,
     /// Runs the Cloud API transport (`NOVI_WHATSAPP=cloud`) against this Graph API.
     pub graph_api: Option<String>,
+    /// Schedules backups into this folder (`BACKUP_DIR`), the first one at once.
+    pub backup_dir: Option<std::path::PathBuf>,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
@@ -185,6 +187,10 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         vars.insert("NOVI_WHATSAPP", "cloud".into());
         vars.insert("WHATSAPP_GRAPH_URL", graph);
         vars.insert("WHATSAPP_SEND_INTERVAL_MS", "50".into());
+    }
+    if let Some(dir) = options.backup_dir {
+        vars.insert("BACKUP_DIR", dir.display().to_string());
+        vars.insert("BACKUP_KEEP", "2".into());
     }
     if let Some(sessions) = options.whatsapp_simulator {
         vars.insert("NOVI_WHATSAPP", "simulator".into());
@@ -221,11 +227,16 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
             .expect("client"),
         shutdown: Some(shutdown),
         server: Some(server),
-        _database: database,
+        database,
     }
 }
 
 impl TestApp {
+    /// The URL of this test's own database.
+    pub fn database_url(&self) -> &str {
+        &self.database.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
@@ -258,7 +269,8 @@ pub fn site_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site")
 }
 
-fn random_suffix() -> String {
+/// Twelve random lower-case letters and digits, for names no other test uses.
+pub fn random_suffix() -> String {
     rand::rng()
         .sample_iter(&Alphanumeric)
         .take(12)

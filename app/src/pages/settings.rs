@@ -1,9 +1,10 @@
 //! Settings (`/settings`): the business's profile and how it takes orders, the replies it sends
-//! (each previewed as it is written, filled from the business's latest order), and its team.
+//! (each previewed as it is written, filled from the business's latest order), its team, and the
+//! installation's backups.
 
 use std::collections::BTreeMap;
 
-use entity::enums::Role;
+use entity::enums::{BackupStatus, Role};
 use leptos::prelude::*;
 
 use crate::{
@@ -13,8 +14,10 @@ use crate::{
             InviteUser, SetTeamMemberActive, SetTeamMemberRole, UpdateBusiness, get_business, list_team,
             template_sample,
         },
+        system::get_backups,
     },
-    dto::{BusinessChanges, BusinessDto, Invitation, TemplateChanges, UserDto},
+    dto::{BackupOverview, BusinessChanges, BusinessDto, Invitation, TemplateChanges, UserDto},
+    pages::when,
     templates,
 };
 
@@ -53,6 +56,93 @@ pub fn SettingsPage() -> impl IntoView {
             })}
         </Transition>
         <Team />
+        <Backups />
+    }
+}
+
+/// The installation's backups: for owners, the reassurance that their orders are kept safe;
+/// for whoever runs Novi, whether the last one was proven by a restore.
+#[component]
+fn Backups() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| get_backups());
+    // Staff may open the settings but not the installation's backups: no section for them.
+    view! {
+        <Transition fallback=|| ()>
+            {move || overview.get().map(|loaded| match loaded {
+                Ok(overview) => view! {
+                    <section class="card" aria-labelledby="backups-title" data-test="backups">
+                        <h2 id="backups-title">"Backups"</h2>
+                        {backup_list(overview)}
+                    </section>
+                }
+                .into_any(),
+                Err(error) if error.code == "forbidden" => ().into_any(),
+                Err(error) => view! { <p class="error" role="alert">"The backups could not be loaded: " {error.message}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+fn backup_list(overview: BackupOverview) -> AnyView {
+    let schedule = match (overview.every_seconds, overview.keep) {
+        (Some(every), Some(keep)) => format!(
+            "A backup is made every {}, proven by restoring it, and the newest {keep} are kept.",
+            period(every)
+        ),
+        _ => "Scheduled backups are off: whoever runs Novi sets BACKUP_DIR to turn them on.".to_string(),
+    };
+    let rows = overview
+        .runs
+        .into_iter()
+        .map(|run| {
+            let outcome = match run.status {
+                BackupStatus::Verified => format!(
+                    "Verified: {} rows restored, {}",
+                    run.rows.unwrap_or_default(),
+                    size(run.size_bytes.unwrap_or_default())
+                ),
+                BackupStatus::Running => "Running…".to_string(),
+                BackupStatus::Failed => format!("Failed: {}", run.error.unwrap_or_default()),
+            };
+            view! {
+                <tr class=format!("backup-{}", run.status)>
+                    <td>{when::day_and_time(run.started_at)}</td>
+                    <td>{outcome}</td>
+                    <td class="muted">{run.archive.unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p>{schedule}</p>
+        <table class="catalog" data-test="backup-runs">
+            <thead><tr><th>"Started"</th><th>"Outcome"</th><th>"Archive"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// `6 hours`, `1 day`, `30 minutes`.
+fn period(seconds: u64) -> String {
+    let (count, unit) = match seconds {
+        s if s % 86_400 == 0 => (s / 86_400, "day"),
+        s if s % 3600 == 0 => (s / 3600, "hour"),
+        s if s % 60 == 0 => (s / 60, "minute"),
+        s => (s, "second"),
+    };
+    if count == 1 {
+        unit.to_string()
+    } else {
+        format!("{count} {unit}s")
+    }
+}
+
+/// `1.4 MB`, `820 kB`.
+fn size(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b => format!("{} kB", (b + 999) / 1000),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod analytics;
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod businesses;
 pub mod catalog_file;
 pub mod cloud;

@@ -1,6 +1,7 @@
 //! One SeaORM entity per table.
 
 pub mod audit_events;
+pub mod backup_runs;
 pub mod businesses;
 pub mod customers;
 pub mod deliveries;

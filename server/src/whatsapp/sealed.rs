@@ -20,7 +20,7 @@ const MAGIC: &[u8; 8] = b"NOVISEAL";
 const VERSION: u8 = 1;
 const NONCE: usize = 24;
 /// Chromium's caches: large, rebuilt on start, and nothing WhatsApp needs to stay linked.
-const SKIPPED: &[&str] = &[
+pub(crate) const SKIPPED: &[&str] = &[
     "Cache",
     "Code Cache",
     "GPUCache",
