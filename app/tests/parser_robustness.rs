@@ -102,6 +102,22 @@ fn a_megabyte_of_text_is_read_up_to_the_limit() {
 }
 
 #[test]
+fn a_message_listing_more_items_than_any_order_is_read_up_to_the_cap_for_review() {
+    let catalog = support::catalog("pizza_en");
+    let order = parse(&"1 coke 2L\n".repeat(app::parser::MAX_ITEMS + 20), &catalog);
+    assert_eq!(order.items.len(), app::parser::MAX_ITEMS);
+    assert_eq!(order.confidence, 0.0);
+    assert!(
+        order.warnings.iter().any(|w| w.contains("only the first")),
+        "{:?}",
+        order.warnings
+    );
+    let within = parse(&"1 coke 2L\n".repeat(app::parser::MAX_ITEMS), &catalog);
+    assert_eq!(within.items.len(), app::parser::MAX_ITEMS);
+    assert!(within.confidence > 0.0);
+}
+
+#[test]
 fn emoji_and_separators_alone_are_not_orders() {
     let catalog = support::catalog("pizza_en");
     for text in [

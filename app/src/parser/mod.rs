@@ -25,6 +25,7 @@ mod reader;
 
 pub use catalog::{Catalog, CatalogError, CatalogOption, CatalogProduct};
 pub use output::{Action, ParsedItem, ParsedModifier, ParsedOrder};
+pub use pricing::MAX_ITEMS;
 
 /// WhatsApp caps a message at 65,536 characters; anything longer is cut there.
 pub const MAX_MESSAGE_BYTES: usize = 65_536 * 4;

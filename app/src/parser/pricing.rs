@@ -14,6 +14,9 @@ use crate::money;
 /// Each line that named nothing, and each price that disagrees, costs this much confidence.
 const UNMATCHED_PENALTY: f64 = 0.85;
 const WARNING_PENALTY: f64 = 0.9;
+/// No order has more lines than this (the cap on orders entered by hand too): a message that
+/// lists more is read up to it, with no confidence, so it goes to review.
+pub const MAX_ITEMS: usize = 100;
 
 pub fn assemble(
     reading: Reading,
@@ -29,10 +32,16 @@ pub fn assemble(
             .trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '-' | '.'))
             .to_string()
     };
-    let mut items = Vec::with_capacity(reading.drafts.len());
+    let listed = reading.drafts.len();
+    if listed > MAX_ITEMS {
+        warnings.push(format!(
+            "the message lists {listed} items; only the first {MAX_ITEMS} were read"
+        ));
+    }
+    let mut items = Vec::with_capacity(listed.min(MAX_ITEMS));
     let mut subtotal: i64 = 0;
     let mut price_warnings = 0;
-    for draft in &reading.drafts {
+    for draft in reading.drafts.iter().take(MAX_ITEMS) {
         let product = catalog.product(draft.product);
         let text = quote(draft.span.clone());
         let unit_price = unit_price(catalog, draft);
@@ -88,7 +97,7 @@ pub fn assemble(
             format_amount(decimal(total), currency)
         ));
     }
-    let confidence = if items.is_empty() {
+    let confidence = if items.is_empty() || listed > MAX_ITEMS {
         0.0
     } else {
         let mean = items.iter().map(|i| i.confidence).sum::<f64>() / items.len() as f64;

@@ -164,7 +164,7 @@ pub async fn record_inbound(
         None
     };
     let sent_at = Utc.timestamp_opt(message.sent_at, 0).single().unwrap_or_else(Utc::now);
-    let clip = |text: String, chars: usize| text.chars().take(chars).collect::<String>();
+    let clip = |text: String, chars: usize| storable(&text).chars().take(chars).collect::<String>();
     let row = inbound_messages::ActiveModel {
         business_id: Set(business_id),
         transport: Set(transport),
@@ -175,7 +175,7 @@ pub async fn record_inbound(
         push_name: Set(message.push_name.map(|name| clip(name, 120))),
         message_type: Set(clip(message.message_type, 32)),
         quoted_external_id: Set(message.quoted_external_id.map(|id| clip(id, 191))),
-        body: Set(message.body),
+        body: Set(storable(&message.body)),
         status: Set(InboundStatus::Received),
         attempts: Set(0),
         last_error: Set(None),
@@ -190,6 +190,12 @@ pub async fn record_inbound(
         Err(error) if is_unique_violation(&error) => Ok(Stored::Duplicate),
         Err(error) => Err(error.into()),
     }
+}
+
+/// Text as both databases keep it: PostgreSQL refuses NUL characters in text, and a message
+/// refused by the database would be a message lost.
+fn storable(text: &str) -> String {
+    text.replace('\0', "")
 }
 
 /// When the business's latest recorded message was sent, in seconds since the epoch.
@@ -211,7 +217,7 @@ pub async fn record_edit(
     body: &str,
 ) -> Result<bool, ServiceError> {
     let updated = update_inbound(business_id, transport, external_id)
-        .col_expr(inbound_messages::Column::Body, Expr::value(body))
+        .col_expr(inbound_messages::Column::Body, Expr::value(storable(body)))
         .col_expr(inbound_messages::Column::EditedAt, Expr::value(Utc::now()))
         .exec(db)
         .await?;

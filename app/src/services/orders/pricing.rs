@@ -11,7 +11,7 @@ use crate::{
     services::products::stored_options,
 };
 
-pub const MAX_LINES: usize = 100;
+pub const MAX_LINES: usize = crate::parser::MAX_ITEMS;
 const MAX_QUANTITY: f64 = 10_000.0;
 /// The largest line total in minor units; a hundred of them still add up far below i64::MAX.
 const MAX_LINE_TOTAL: f64 = 1.0e13;

@@ -88,7 +88,7 @@ pub async fn handle(
     if let Some(handled) = chat::amendment(txn, scope, &business, message).await? {
         return Ok(Step::Handled(handled));
     }
-    let parsed = business.parse(&message.body);
+    let parsed = scope.parse(&business, message);
     if !parsed.is_order() {
         return Ok(Step::Handled(nothing()));
     }

@@ -26,6 +26,8 @@ use sea_orm::{
 
 pub use catalogs::Catalogs;
 
+use crate::parser::ParsedOrder;
+
 use ingest::Step;
 
 use crate::{
@@ -37,6 +39,11 @@ use crate::{
 
 /// Attempts before a message is left as `failed` for staff to look at.
 pub const MAX_ATTEMPTS: i32 = 5;
+
+/// The message text one batch reads at most, beyond its first message: messages are parsed
+/// inside the batch's write transaction, which on SQLite holds up every other writer, so a
+/// burst of very long messages goes through in several short batches.
+const BATCH_BYTES: usize = 64 * 1024;
 
 pub struct Pipeline {
     db: DatabaseConnection,
@@ -102,28 +109,27 @@ impl Pipeline {
     }
 
     async fn batch(&self, pick: Pick) -> Result<usize, Failed> {
-        // A look without a transaction first: most polls find nothing, and on SQLite a write
-        // transaction would hold up everyone else only to learn that.
-        if let Pick::Next(_) = pick
-            && !waiting(&self.db).await.map_err(|error| Failed {
-                ids: Vec::new(),
-                error: error.into(),
-            })?
-        {
-            return Ok(0);
-        }
         let failed = |ids: &[i64]| {
             let ids = ids.to_vec();
             move |error: ServiceError| Failed { ids, error }
         };
+        let mut scope = Scope::new(&self.outlets, &self.catalogs);
+        // Reading and parsing come before the write transaction: most polls find nothing, and
+        // on SQLite that transaction holds up every other writer for as long as it lasts.
+        if let Pick::Next(limit) = pick
+            && scope.read_ahead(&self.db, limit).await.map_err(failed(&[]))? == 0
+        {
+            return Ok(0);
+        }
         let txn = transaction::begin(&self.db).await.map_err(|e| failed(&[])(e.into()))?;
-        let rows = claim(&txn, pick).await.map_err(|e| failed(&[])(e.into()))?;
+        let mut rows = claim(&txn, pick).await.map_err(|e| failed(&[])(e.into()))?;
         if rows.is_empty() {
             txn.rollback().await.map_err(|e| failed(&[])(e.into()))?;
             return Ok(0);
         }
+        let later = rows.split_off(within_budget(&rows));
+        put_back(&txn, &later).await.map_err(|e| failed(&[])(e.into()))?;
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-        let mut scope = Scope::new(&self.outlets, &self.catalogs);
         let mut events = Vec::new();
         let mut statuses: HashMap<InboundStatus, Vec<i64>> = HashMap::new();
         let mut drafts = Vec::new();
@@ -228,17 +234,6 @@ fn due() -> Condition {
     )
 }
 
-async fn waiting(db: &DatabaseConnection) -> Result<bool, sea_orm::DbErr> {
-    Ok(inbound_messages::Entity::find()
-        .filter(due())
-        .select_only()
-        .column(Column::Id)
-        .into_tuple::<i64>()
-        .one(db)
-        .await?
-        .is_some())
-}
-
 /// Takes waiting messages for this transaction. On PostgreSQL other instances skip the rows
 /// taken here; SQLite has one writer at a time anyway.
 async fn claim(txn: &DatabaseTransaction, pick: Pick) -> Result<Vec<inbound_messages::Model>, sea_orm::DbErr> {
@@ -266,11 +261,39 @@ async fn claim(txn: &DatabaseTransaction, pick: Pick) -> Result<Vec<inbound_mess
     Ok(rows)
 }
 
-/// What one batch knows about the businesses of its messages, read once per batch.
+/// How many of the claimed rows the batch handles: at least one, then as many as fit in
+/// `BATCH_BYTES`.
+fn within_budget(rows: &[inbound_messages::Model]) -> usize {
+    let mut read = 0;
+    rows.iter()
+        .position(|row| {
+            read += row.body.len();
+            read > BATCH_BYTES
+        })
+        .map_or(rows.len(), |over| over.max(1))
+}
+
+/// Returns claimed rows the batch will not handle, as if never claimed.
+async fn put_back(txn: &DatabaseTransaction, rows: &[inbound_messages::Model]) -> Result<(), sea_orm::DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    inbound_messages::Entity::update_many()
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
+        .filter(Column::Id.is_in(rows.iter().map(|row| row.id)))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// What one batch knows about the businesses of its messages, read once per batch, and the
+/// messages it parsed before its transaction began.
 pub(super) struct Scope<'a> {
     outlets: &'a Outlets,
     catalogs: &'a Catalogs,
     businesses: HashMap<i64, std::sync::Arc<ingest::Business>>,
+    /// By message id: the text parsed and what it came to.
+    parsed: HashMap<i64, (String, ParsedOrder)>,
 }
 
 impl<'a> Scope<'a> {
@@ -279,12 +302,42 @@ impl<'a> Scope<'a> {
             outlets,
             catalogs,
             businesses: HashMap::new(),
+            parsed: HashMap::new(),
+        }
+    }
+
+    /// Reads the messages the next batch will most likely claim, with their businesses, and
+    /// parses them; answers how many are waiting.
+    async fn read_ahead(&mut self, db: &DatabaseConnection, limit: u64) -> Result<usize, ServiceError> {
+        let rows = inbound_messages::Entity::find()
+            .filter(due())
+            .order_by_asc(Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?;
+        let budget = within_budget(&rows);
+        for row in &rows[..budget] {
+            if row.edited_at.is_some() || row.revoked_at.is_some() {
+                continue;
+            }
+            let business = self.business(db, row.business_id).await?;
+            self.parsed
+                .insert(row.id, (row.body.clone(), business.parse(&row.body)));
+        }
+        Ok(rows.len())
+    }
+
+    /// The message parsed ahead when its text is still the same, else parsed now.
+    pub(super) fn parse(&mut self, business: &ingest::Business, message: &inbound_messages::Model) -> ParsedOrder {
+        match self.parsed.remove(&message.id) {
+            Some((body, parsed)) if body == message.body => parsed,
+            _ => business.parse(&message.body),
         }
     }
 
     async fn business(
         &mut self,
-        txn: &DatabaseTransaction,
+        txn: &impl ConnectionTrait,
         id: i64,
     ) -> Result<std::sync::Arc<ingest::Business>, ServiceError> {
         if let Some(business) = self.businesses.get(&id) {
