@@ -68,6 +68,8 @@ pub struct Config {
     /// At most one WhatsApp send per this many milliseconds to the same chat.
     pub chat_interval_ms: u64,
     pub max_file_size: usize,
+    /// API and server-function calls allowed per signed-in user per minute.
+    pub rate_limit_per_minute: u32,
     pub public_url: String,
     pub log_format: LogFormat,
     /// Where the built frontend (`pkg/`) and the public files are served from.
@@ -149,6 +151,14 @@ impl Config {
         if max_file_size == 0 {
             return Err(invalid("MAX_FILE_SIZE", "0", "a size in bytes above 0"));
         }
+        let rate_limit_per_minute = parse(&get, "RATE_LIMIT_PER_MINUTE", 600u32, "a count of calls per minute")?;
+        if rate_limit_per_minute == 0 {
+            return Err(invalid(
+                "RATE_LIMIT_PER_MINUTE",
+                "0",
+                "a count of calls per minute above 0",
+            ));
+        }
         let public_url = get("PUBLIC_URL").unwrap_or_else(|| format!("http://localhost:{port}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(invalid("PUBLIC_URL", &public_url, "an http:// or https:// URL"));
@@ -216,6 +226,7 @@ impl Config {
             send_interval_ms,
             chat_interval_ms,
             max_file_size,
+            rate_limit_per_minute,
             public_url: public_url.trim_end_matches('/').to_string(),
             log_format,
             site_root: get("NOVI_SITE_ROOT").unwrap_or_else(|| "target/site".into()).into(),
@@ -313,6 +324,7 @@ mod tests {
             ("BACKUP_EVERY", "daily"),
             ("BACKUP_EVERY", "0h"),
             ("BACKUP_KEEP", "0"),
+            ("RATE_LIMIT_PER_MINUTE", "0"),
         ];
         for (var, value) in cases {
             let error = load(&[("NOVI_ENV", "development"), (var, value)])

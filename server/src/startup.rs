@@ -114,7 +114,10 @@ impl Application {
             arrived: Arc::new(Notify::new()),
             backups: config.backup_dir.is_some().then_some(config.backup_schedule),
         };
-        let mut router = http::router(state.clone());
+        let mut router = http::router(
+            state.clone(),
+            http::rate_limit::Limits::new(config.rate_limit_per_minute),
+        );
         let mut mounted_simulator = None;
         let whatsapp = match config.whatsapp {
             WhatsappMode::Off | WhatsappMode::Cloud => None,

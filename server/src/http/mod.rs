@@ -17,7 +17,7 @@ mod openapi;
 mod orders;
 mod pages;
 mod products;
-mod rate_limit;
+pub mod rate_limit;
 mod responses;
 mod security;
 mod service_worker;
@@ -27,6 +27,8 @@ mod webhooks;
 mod whatsapp;
 
 pub use error::ApiError;
+
+use std::sync::Arc;
 
 use app::{App, shell, state::AppState};
 use axum::{Router, http::HeaderName, middleware, routing::get};
@@ -42,11 +44,11 @@ use tracing::Level;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(state: AppState) -> Router {
-    security::with_headers(routes(state))
+pub fn router(state: AppState, limits: Arc<rate_limit::Limits>) -> Router {
+    security::with_headers(routes(state, limits))
 }
 
-fn routes(state: AppState) -> Router {
+fn routes(state: AppState, limits: Arc<rate_limit::Limits>) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -72,7 +74,7 @@ fn routes(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), pages::require_session))
         .route_layer(middleware::from_fn(metrics::record))
         .layer(middleware::from_fn_with_state(
-            (rate_limit::Limits::new(), state.clone()),
+            (limits, state.clone()),
             rate_limit::limit,
         ))
         .layer(

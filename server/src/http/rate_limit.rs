@@ -21,8 +21,6 @@ use super::{error::ApiError, extract::peer_ip};
 const MAX_TRACKED: usize = 50_000;
 /// Sign-in attempts per client IP per minute: plenty for people, little for password guessing.
 const SIGN_IN_PER_MINUTE: u32 = 20;
-/// API calls and server-function calls per user per minute.
-const CALLS_PER_MINUTE: u32 = 600;
 const SIGN_IN_PATHS: [&str; 2] = ["/api/auth/", "/rpc/account/"];
 const LIMITED_PATHS: [&str; 2] = ["/api/", "/rpc/"];
 
@@ -82,10 +80,11 @@ pub struct Limits {
 }
 
 impl Limits {
-    pub fn new() -> Arc<Self> {
+    /// `calls_per_minute`: API and server-function calls per user (`RATE_LIMIT_PER_MINUTE`).
+    pub fn new(calls_per_minute: u32) -> Arc<Self> {
         Arc::new(Self {
             sign_in: RateLimiter::new(SIGN_IN_PER_MINUTE, Duration::from_secs(60)),
-            calls: RateLimiter::new(CALLS_PER_MINUTE, Duration::from_secs(60)),
+            calls: RateLimiter::new(calls_per_minute, Duration::from_secs(60)),
         })
     }
 }
