@@ -7,6 +7,7 @@ use std::{
     fmt,
     fs::File,
     io::{self, BufReader, BufWriter, Read, Write},
+    os::unix::fs::OpenOptionsExt,
     path::{Component, Path, PathBuf},
 };
 
@@ -122,7 +123,13 @@ pub fn write(staging: &Path, mut manifest: Manifest, target: &Path) -> Result<Ma
     }
     let partial = target.with_extension("partial");
     let written = (|| -> io::Result<()> {
-        let file = File::create(&partial)?;
+        // The archive holds every password hash and sealed credential: its owner's eyes only.
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&partial)?;
         let mut tar = tar::Builder::new(GzEncoder::new(BufWriter::new(file), Compression::default()));
         let json = serde_json::to_vec_pretty(&manifest).map_err(io::Error::other)?;
         append_bytes(&mut tar, MANIFEST, &json)?;
@@ -339,6 +346,8 @@ mod tests {
         let opened = open(&archive, into.path()).unwrap();
         assert_eq!(opened.tables["orders"], 3);
         assert_eq!(opened.files.len(), 2);
+        let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&archive).unwrap().permissions());
+        assert_eq!(mode & 0o777, 0o600);
         assert_eq!(
             std::fs::read(into.path().join("sessions/business-1/Cookies")).unwrap(),
             b"cookie jar"

@@ -12,6 +12,7 @@ mod sessions;
 use std::{
     collections::BTreeMap,
     io,
+    os::unix::fs::DirBuilderExt,
     path::{Path, PathBuf},
 };
 
@@ -85,7 +86,11 @@ impl Made {
 
 /// Writes `novi-backup-<UTC time>.tar.gz` into `dir` while Novi keeps serving.
 pub async fn create(db: &DatabaseConnection, sources: &Sources, dir: &Path) -> Result<Made, BackupError> {
-    std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(io_error(dir))?;
     let staging = Scratch::new(dir, "staging")?;
     let now = Utc::now();
     let migrations = Migrator::get_applied_migrations(db)
