@@ -12,6 +12,7 @@ mod m20261125_000006_audit;
 mod m20261126_000007_pipeline;
 mod m20261126_000008_cloud;
 mod m20261126_000009_backups;
+mod m20261126_000010_tallies;
 mod support;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_pipeline::Migration),
             Box::new(m20261126_000008_cloud::Migration),
             Box::new(m20261126_000009_backups::Migration),
+            Box::new(m20261126_000010_tallies::Migration),
         ]
     }
 }

@@ -5,8 +5,9 @@ use migration::{Migrator, MigratorTrait};
 use novi_tests::{Engine, TestDatabase, on_every_engine};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
-const TABLES: [&str; 14] = [
+const TABLES: [&str; 16] = [
     "audit_events",
+    "backup_runs",
     "businesses",
     "customers",
     "deliveries",
@@ -14,6 +15,7 @@ const TABLES: [&str; 14] = [
     "groups",
     "inbound_messages",
     "order_items",
+    "order_tallies",
     "orders",
     "outbound_messages",
     "products",
@@ -32,11 +34,22 @@ async fn migrations_round_trip(engine: Engine) {
     assert_eq!(tables(&db).await, TABLES);
     assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
 
-    // The last three: the Cloud API accounts, the pipeline's columns, then the audit table.
-    Migrator::down(&db, Some(3)).await.unwrap();
-    assert_eq!(Migrator::get_pending_migrations(&db).await.unwrap().len(), 3);
+    // The last five: the order tallies, the backup runs, the Cloud API accounts, the
+    // pipeline's columns, then the audit table.
+    Migrator::down(&db, Some(5)).await.unwrap();
+    assert_eq!(Migrator::get_pending_migrations(&db).await.unwrap().len(), 5);
     let left = tables(&db).await;
-    assert!(!left.contains(&"audit_events".to_string()) && !left.contains(&"whatsapp_cloud_accounts".to_string()));
+    for gone in [
+        "audit_events",
+        "whatsapp_cloud_accounts",
+        "backup_runs",
+        "order_tallies",
+    ] {
+        assert!(
+            !left.contains(&gone.to_string()),
+            "{gone} is left after its migration's down"
+        );
+    }
 
     Migrator::down(&db, None).await.unwrap();
     assert!(tables(&db).await.is_empty(), "down --all leaves no table behind");

@@ -1,13 +1,16 @@
 //! Reading orders over the REST API: filters, pagination, roles and tenant isolation.
 
 use novi_tests::{DEMO_PASSWORD, Engine, on_every_engine, spawn_app};
-use serde_json::Value;
+use reqwest::Method;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use serde_json::{Value, json};
 
 on_every_engine!(
     the_order_list_pages_and_filters,
     another_business_sees_nothing_of_pizza_palace,
     roles_and_bad_filters_are_answered_clearly,
     the_business_shows_its_settings_and_stats,
+    the_running_totals_follow_every_write,
 );
 
 async fn the_order_list_pages_and_filters(engine: Engine) {
@@ -172,5 +175,68 @@ async fn the_business_shows_its_settings_and_stats(engine: Engine) {
     assert!(revenue > 200.0 * 5.0, "{revenue}");
     let active = business["stats"]["active_customers"].as_u64().unwrap();
     assert!(active > 0 && active <= 40, "{active}");
+    app.stop().await;
+}
+
+/// Orders per status and what they add up to, counted from `orders` itself and as kept.
+async fn totals(db: &DatabaseConnection) -> (Vec<(String, i64, i64)>, Vec<(String, i64, i64)>) {
+    let rows = |sql: &str| {
+        let statement = Statement::from_string(db.get_database_backend(), sql.to_string());
+        async move {
+            db.query_all_raw(statement)
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| {
+                    (
+                        row.try_get_by_index::<String>(0).unwrap(),
+                        row.try_get_by_index::<i64>(1).unwrap(),
+                        row.try_get_by_index::<i64>(2).unwrap(),
+                    )
+                })
+                .collect()
+        }
+    };
+    let counted =
+        rows("SELECT status, COUNT(*), CAST(SUM(total_amount) AS BIGINT) FROM orders GROUP BY status ORDER BY status")
+            .await;
+    let kept = rows("SELECT status, orders, amount FROM order_tallies WHERE orders > 0 ORDER BY status").await;
+    (counted, kept)
+}
+
+async fn the_running_totals_follow_every_write(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let report = app.seed_demo(60).await;
+    let (counted, kept) = totals(&app.db).await;
+    assert_eq!(kept, counted, "seeded orders are tallied");
+
+    let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
+    let new_order = json!({"customer_name": "Tally", "items": [{"name": "Garlic Bread", "quantity": 2}]});
+    let (status, created) = app.send(Method::POST, "/api/orders", &owner, new_order).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["order"]["id"].as_i64().unwrap();
+    let bigger = json!({"items": [{"name": "Garlic Bread", "quantity": 5}]});
+    let (status, edited) = app
+        .send(Method::PATCH, &format!("/api/orders/{id}"), &owner, bigger)
+        .await;
+    assert_eq!(status, 200, "{edited}");
+    for step in ["confirmed", "cancelled"] {
+        let path = format!("/api/orders/{id}/status");
+        let (status, body) = app.send(Method::POST, &path, &owner, json!({"status": step})).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (counted, kept) = totals(&app.db).await;
+    assert_eq!(
+        kept, counted,
+        "created, edited, confirmed and cancelled orders are tallied"
+    );
+
+    let (_, listed) = app.get_json("/api/orders?status=cancelled", &owner).await;
+    let cancelled = counted.iter().find(|(status, ..)| status == "cancelled").unwrap().1;
+    assert_eq!(listed["pagination"]["total"], cancelled);
+    let (_, business) = app
+        .get_json(&format!("/api/businesses/{}", report.business_id), &owner)
+        .await;
+    assert_eq!(business["business"]["stats"]["total_orders"], 61);
     app.stop().await;
 }

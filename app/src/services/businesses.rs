@@ -1,11 +1,8 @@
 //! A business as its staff see it: profile, settings and headline numbers.
 
 use chrono::{Duration, Utc};
-use entity::{businesses, enums::OrderStatus, orders};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
-    sea_query::{Expr, ExprTrait, Func},
-};
+use entity::{businesses, customers, enums::OrderStatus};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
 
 use crate::{
@@ -18,7 +15,7 @@ use crate::{
         access::Permission,
         audit::{self, AuditEntry},
         auth::Caller,
-        response_times,
+        response_times, tallies,
     },
 };
 
@@ -252,25 +249,10 @@ fn is_timezone_name(name: &str) -> bool {
 }
 
 async fn stats(db: &DatabaseConnection, business: &businesses::Model) -> Result<BusinessStats, ServiceError> {
-    let of_business = || orders::Entity::find().filter(orders::Column::BusinessId.eq(business.id));
-    let total_orders = of_business().count(db).await?;
-    let revenue: Option<Option<i64>> = of_business()
-        .filter(orders::Column::Status.ne(OrderStatus::Cancelled))
-        .select_only()
-        // SUM of a bigint is numeric on PostgreSQL; cast it back so both engines return i64.
-        .column_as(
-            Expr::expr(Func::sum(Expr::col(orders::Column::TotalAmount))).cast_as("BIGINT"),
-            "revenue",
-        )
-        .into_tuple()
-        .one(db)
-        .await?;
-    let active_customers = of_business()
-        .filter(orders::Column::CreatedAt.gte(Utc::now() - Duration::days(30)))
-        .filter(orders::Column::CustomerId.is_not_null())
-        .select_only()
-        .column(orders::Column::CustomerId)
-        .distinct()
+    let (total_orders, revenue) = tallies::totals(db, business.id).await?;
+    let active_customers = customers::Entity::find()
+        .filter(customers::Column::BusinessId.eq(business.id))
+        .filter(customers::Column::LastOrderAt.gte(Utc::now() - Duration::days(30)))
         .count(db)
         .await?;
     let latest = response_times::recent(db, business.id, None, RESPONSE_SAMPLE).await?;
@@ -285,7 +267,7 @@ async fn stats(db: &DatabaseConnection, business: &businesses::Model) -> Result<
         .collect();
     Ok(BusinessStats {
         total_orders,
-        total_revenue: money::to_decimal(revenue.flatten().unwrap_or(0), &business.currency),
+        total_revenue: money::to_decimal(revenue, &business.currency),
         active_customers,
         median_seconds_to_confirm: response_times::median(to_confirm).map(|median| median.num_seconds()),
         median_minutes_to_deliver: response_times::median(to_deliver).map(|median| median.num_minutes()),

@@ -21,6 +21,7 @@ pub mod replies;
 pub mod response_times;
 pub mod secrets;
 pub mod system;
+pub mod tallies;
 pub mod tracking;
 pub mod transaction;
 pub mod users;

@@ -9,6 +9,7 @@ pub mod drivers;
 pub mod groups;
 pub mod inbound_messages;
 pub mod order_items;
+pub mod order_tallies;
 pub mod orders;
 pub mod outbound_messages;
 pub mod products;

@@ -123,8 +123,8 @@ pub async fn create(db: &DatabaseConnection, sources: &Sources, dir: &Path) -> R
 /// Restores an archive into the empty database at `sources.database_url` and the empty session
 /// folder, then checks that every table holds the rows the manifest lists.
 pub async fn restore(archive_path: &Path, sources: &Sources) -> Result<Manifest, BackupError> {
-    let staging_base = std::env::temp_dir();
-    let staging = Scratch::new(&staging_base, "restore")?;
+    // Unpacked beside the archive: a temporary folder may be a small in-memory one.
+    let staging = Scratch::new(archive_path.parent().unwrap_or(Path::new(".")), "restore")?;
     let manifest = archive::open(archive_path, staging.path())?;
     let engine = Engine::of_url(&sources.database_url);
     if manifest.engine != engine {
