@@ -128,6 +128,8 @@ pub struct CsvFile {
     pub body: String,
 }
 
+static REPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// The report for the caller's business (a platform admin names one) over the asked days.
 pub async fn report(
     db: &DatabaseConnection,
@@ -147,6 +149,12 @@ pub async fn report(
     let zone = business.timezone.parse::<Tz>().unwrap_or(Tz::UTC);
     let period = Period::parse(query, zone, Utc::now())?;
     let scope = Scope::new(db.get_database_backend(), business.id, &period);
+    // One report at a time per instance: each takes seven pooled connections for as long as
+    // its slowest read, and several at once would leave none for the orders board.
+    let _turn = REPORTS
+        .acquire()
+        .await
+        .map_err(|_| ServiceError::Internal("the analytics queue is closed".into()))?;
     // Independent reads: side by side on the pool, the report takes as long as the slowest.
     let (statuses, hours, products, responses, deliveries, visitors, drivers) = tokio::try_join!(
         scope.by_day_and_status(db),
