@@ -87,7 +87,12 @@ pub fn is_unique_violation(error: &DbErr) -> bool {
 }
 
 /// A write that lost a race with a concurrent writer (a number or key taken a moment earlier,
-/// SQLite's lock), which a second try resolves. SQLite reports its lock only as text.
+/// SQLite's lock, PostgreSQL breaking a deadlock), which a second try resolves. The locks and
+/// deadlocks are reported only as text.
 pub fn is_write_clash(error: &DbErr) -> bool {
-    is_unique_violation(error) || error.to_string().contains("database is locked")
+    let text = error.to_string();
+    is_unique_violation(error)
+        || text.contains("database is locked")
+        || text.contains("deadlock detected")
+        || text.contains("could not serialize access")
 }

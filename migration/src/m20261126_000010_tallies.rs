@@ -21,6 +21,12 @@ const REMOVE: &str = "UPDATE order_tallies SET orders = orders - 1, amount = amo
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// On SQLite too: an order written between the backfill and the triggers would never be
+    /// counted, and a half-applied migration could not be applied again.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         let postgres = db.get_database_backend() == DbBackend::Postgres;

@@ -213,13 +213,19 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// Longer than any dump or restore of a small business's database; a tool stuck behind a lock
+/// is stopped rather than holding the schedule (and the exported snapshot) forever.
+const TOOL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3 * 3600);
+
 async fn run_tool(tool: &str, args: &[&str]) -> Result<(), BackupError> {
-    let output = tokio::process::Command::new(tool)
+    let running = tokio::process::Command::new(tool)
         .args(args)
         .stdin(Stdio::null())
         .kill_on_drop(true)
-        .output()
+        .output();
+    let output = tokio::time::timeout(TOOL_TIMEOUT, running)
         .await
+        .map_err(|_| BackupError::Tool(format!("{tool} did not finish within {} hours", TOOL_TIMEOUT.as_secs() / 3600)))?
         .map_err(|error| match error.kind() {
             std::io::ErrorKind::NotFound => BackupError::Tool(format!(
                 "{tool} was not found: install the PostgreSQL client tools (Debian: postgresql-client) of your server's major version or newer"

@@ -13,7 +13,7 @@ use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use tokio::{sync::watch, task::JoinHandle};
 
-use super::{Sources, archive};
+use super::{BackupError, Sources, archive};
 
 /// How long to wait before asking again when the database could not be asked.
 const RETRY: Duration = Duration::from_secs(60);
@@ -104,11 +104,19 @@ async fn make_and_prove(db: &DatabaseConnection, settings: &Settings) -> Outcome
             }
         }
         Err(error) => {
-            // An archive that did not restore is no backup; keeping it would invite its use.
-            let _ = std::fs::remove_file(&made.path);
+            // An archive proven wrong is no backup, and keeping it would invite its use; one
+            // that could not be checked (no scratch database, a full disk) is kept, unverified.
+            let proven_wrong = matches!(error, BackupError::Mismatch(_) | BackupError::Refused { .. });
+            if proven_wrong {
+                let _ = std::fs::remove_file(&made.path);
+            }
             Outcome::Failed {
                 archive: Some(name),
-                error: format!("verification: {error}"),
+                error: if proven_wrong {
+                    format!("verification: {error}; the archive was removed")
+                } else {
+                    format!("not verified: {error}; the archive is kept")
+                },
             }
         }
     }

@@ -320,9 +320,15 @@ impl<'a> Scope<'a> {
             if row.edited_at.is_some() || row.revoked_at.is_some() {
                 continue;
             }
-            let business = self.business(db, row.business_id).await?;
-            self.parsed
-                .insert(row.id, (row.body.clone(), business.parse(&row.body)));
+            // A business that cannot be read now is read again inside the batch, where a
+            // failure is the message's own and is counted against it.
+            match self.business(db, row.business_id).await {
+                Ok(business) => {
+                    self.parsed
+                        .insert(row.id, (row.body.clone(), business.parse(&row.body)));
+                }
+                Err(error) => tracing::warn!(business = row.business_id, %error, "cannot read ahead"),
+            }
         }
         Ok(rows.len())
     }
