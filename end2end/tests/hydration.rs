@@ -6,11 +6,11 @@
 
 use std::time::Duration;
 
-use app::services::whatsapp::{self as records, Incoming};
+use app::services::whatsapp as records;
 use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
 use end2end::{TestBrowser, click, screenshot, text_of, type_into, wait_for_hydration, wait_until};
 use entity::{enums::Transport, orders};
-use novi_tests::{DEMO_PASSWORD, Engine, eventually, spawn_app};
+use novi_tests::{DEMO_PASSWORD, Engine, chat_message, eventually, spawn_app};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[tokio::test]
@@ -45,16 +45,7 @@ async fn signing_in_leads_to_a_board_that_updates_itself() {
         1,
         Transport::Web,
         None,
-        Incoming {
-            external_id: "board-live-1".into(),
-            chat_id: "15559990001@c.us".into(),
-            author: "15559990001@c.us".into(),
-            push_name: Some("Live Customer".into()),
-            body: "2x margherita large".into(),
-            message_type: "chat".into(),
-            quoted_external_id: None,
-            sent_at: chrono::Utc::now().timestamp(),
-        },
+        chat_message("board-live-1", "15559990001", "Live Customer", "2x margherita large"),
     )
     .await
     .unwrap();

@@ -25,7 +25,7 @@ use app::{
 };
 use entity::{businesses, enums::Transport};
 use migration::{Migrator, MigratorTrait};
-use novi_tests::{Engine, TestDatabase};
+use novi_tests::{Engine, TestDatabase, chat_message};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 const BURST: usize = 5_000;
@@ -90,16 +90,12 @@ async fn prepare(engine: &Engine) -> (DatabaseConnection, i64, TestDatabase) {
 fn incoming(n: usize) -> Incoming {
     // A third of the customers order again: their rows are updated, not inserted.
     let customer = if n.is_multiple_of(3) { n / 3 } else { n };
-    Incoming {
-        external_id: format!("bench-{n}-{}", rand_suffix()),
-        chat_id: format!("1555{customer:07}@c.us"),
-        author: format!("1555{customer:07}@c.us"),
-        push_name: Some(format!("Customer {customer}")),
-        body: MESSAGES[n % MESSAGES.len()].replace("{n}", &(n % 900 + 1).to_string()),
-        message_type: "chat".into(),
-        quoted_external_id: None,
-        sent_at: chrono::Utc::now().timestamp(),
-    }
+    chat_message(
+        format!("bench-{n}-{}", rand_suffix()),
+        &format!("1555{customer:07}"),
+        &format!("Customer {customer}"),
+        MESSAGES[n % MESSAGES.len()].replace("{n}", &(n % 900 + 1).to_string()),
+    )
 }
 
 fn rand_suffix() -> u32 {

@@ -231,7 +231,67 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     }
 }
 
+/// A customer's message in a direct chat as the WhatsApp worker hands it over: from `phone`
+/// (digits), under the name `name`, sent now.
+pub fn chat_message(
+    external_id: impl Into<String>,
+    phone: &str,
+    name: &str,
+    body: impl Into<String>,
+) -> app::services::whatsapp::Incoming {
+    app::services::whatsapp::Incoming {
+        external_id: external_id.into(),
+        chat_id: format!("{phone}@c.us"),
+        author: format!("{phone}@c.us"),
+        push_name: Some(name.to_string()),
+        body: body.into(),
+        message_type: "chat".into(),
+        quoted_external_id: None,
+        sent_at: chrono::Utc::now().timestamp(),
+    }
+}
+
 impl TestApp {
+    /// Calls a server function with a session cookie (empty for none): the status, the JSON
+    /// answer and the cookie it sets, if any.
+    pub async fn rpc(
+        &self,
+        name: &str,
+        cookie: &str,
+        args: serde_json::Value,
+    ) -> (u16, serde_json::Value, Option<String>) {
+        let response = self
+            .client
+            .post(self.url(&format!("/rpc/{name}")))
+            .header("cookie", cookie)
+            .json(&args)
+            .send()
+            .await
+            .expect("server function request");
+        let status = response.status().as_u16();
+        let set_cookie = response
+            .headers()
+            .get("set-cookie")
+            .map(|value| value.to_str().expect("a text cookie").to_string());
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+            set_cookie,
+        )
+    }
+
+    /// Signs a demo user in through the dashboard's server function and returns the HttpOnly
+    /// session cookie to send back.
+    pub async fn session_cookie(&self, email: &str) -> String {
+        let credentials = serde_json::json!({"credentials": {"email": email, "password": DEMO_PASSWORD}});
+        let (status, user, set_cookie) = self.rpc("account/login", "", credentials).await;
+        assert_eq!(status, 200, "{user}");
+        assert_eq!(user["email"], email);
+        let cookie = set_cookie.expect("the session cookie is set");
+        assert!(cookie.contains("HttpOnly"));
+        cookie.split(';').next().expect("a cookie").to_string()
+    }
+
     /// The URL of this test's own database.
     pub fn database_url(&self) -> &str {
         &self.database.url

@@ -9,7 +9,7 @@ use novi_tests::{
     Engine, Options, TestDatabase, eventually, on_every_engine, random_suffix, spawn_app, spawn_app_with,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
-use serde_json::{Value, json};
+use serde_json::json;
 use server::backup::{self, BackupError, Sources};
 
 on_every_engine!(
@@ -114,34 +114,6 @@ async fn a_backup_restores_into_an_empty_database_with_everything_back(engine: E
     let _ = std::fs::remove_dir_all(work);
 }
 
-async fn rpc(app: &novi_tests::TestApp, name: &str, cookie: &str, args: Value) -> (u16, Value) {
-    let response = app
-        .client
-        .post(app.url(&format!("/rpc/{name}")))
-        .header("cookie", cookie)
-        .json(&args)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let set_cookie = response
-        .headers()
-        .get("set-cookie")
-        .map(|value| value.to_str().unwrap().split(';').next().unwrap().to_string());
-    let mut body: Value = response.json().await.unwrap_or(Value::Null);
-    if let Some(cookie) = set_cookie {
-        body["cookie"] = json!(cookie);
-    }
-    (status, body)
-}
-
-async fn sign_in(app: &novi_tests::TestApp, email: &str) -> String {
-    let credentials = json!({"credentials": {"email": email, "password": novi_tests::DEMO_PASSWORD}});
-    let (status, body) = rpc(app, "account/login", "", credentials).await;
-    assert_eq!(status, 200, "{body}");
-    body["cookie"].as_str().unwrap().to_string()
-}
-
 async fn scheduled_backups_are_proven_and_shown(engine: Engine) {
     let dir = work_folder("scheduled");
     let app = spawn_app_with(
@@ -154,12 +126,12 @@ async fn scheduled_backups_are_proven_and_shown(engine: Engine) {
     .await;
     app.seed_demo(20).await;
 
-    let owner = sign_in(&app, "owner@pizzapalace.example").await;
+    let owner = app.session_cookie("owner@pizzapalace.example").await;
     let overview = eventually(
         std::time::Duration::from_secs(60),
         "the first scheduled backup",
         || async {
-            let (status, overview) = rpc(&app, "system/backups", &owner, json!({})).await;
+            let (status, overview, _) = app.rpc("system/backups", &owner, json!({})).await;
             assert_eq!(status, 200, "{overview}");
             let finished = overview["runs"][0]["status"] != "running" && overview["runs"][0].is_object();
             finished.then_some(overview)
@@ -192,8 +164,8 @@ async fn scheduled_backups_are_proven_and_shown(engine: Engine) {
         "{metrics}"
     );
 
-    let staff = sign_in(&app, "staff@pizzapalace.example").await;
-    let (status, _) = rpc(&app, "system/backups", &staff, json!({})).await;
+    let staff = app.session_cookie("staff@pizzapalace.example").await;
+    let (status, ..) = app.rpc("system/backups", &staff, json!({})).await;
     assert_eq!(status, 403);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use app::services::whatsapp::{self as records, Incoming, Stored};
+use app::services::whatsapp::{self as records, Stored};
 use entity::{businesses, enums::Transport, orders, outbound_messages};
-use novi_tests::{DEMO_PASSWORD, Engine, SseStream, TestApp, eventually, on_every_engine, spawn_app};
+use novi_tests::{DEMO_PASSWORD, Engine, SseStream, TestApp, chat_message, eventually, on_every_engine, spawn_app};
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
@@ -22,16 +22,12 @@ async fn whatsapp_order(app: &TestApp, business: i64) -> orders::Model {
         business,
         Transport::Web,
         None,
-        Incoming {
-            external_id: "3EB0DELIVERY".into(),
-            chat_id: "15550001111@c.us".into(),
-            author: "15550001111@c.us".into(),
-            push_name: Some("Ana Souza".into()),
-            body: "2x margherita large, 1 coke 2L, address 123 Main St".into(),
-            message_type: "chat".into(),
-            quoted_external_id: None,
-            sent_at: chrono::Utc::now().timestamp(),
-        },
+        chat_message(
+            "3EB0DELIVERY",
+            "15550001111",
+            "Ana Souza",
+            "2x margherita large, 1 coke 2L, address 123 Main St",
+        ),
     )
     .await
     .unwrap();

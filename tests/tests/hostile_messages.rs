@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use app::services::whatsapp::{self as records, Incoming, Stored};
+use app::services::whatsapp::{self as records, Stored};
 use entity::{
     businesses,
     enums::{InboundStatus, Transport},
     inbound_messages,
 };
-use novi_tests::{Engine, eventually, on_every_engine, spawn_app};
+use novi_tests::{Engine, chat_message, eventually, on_every_engine, spawn_app};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -97,16 +97,12 @@ async fn ten_thousand_random_messages_all_end_handled(engine: Engine) {
             business,
             Transport::Web,
             None,
-            Incoming {
-                external_id: format!("H{n}"),
-                chat_id: format!("1555{:07}@c.us", n % 500),
-                author: format!("1555{:07}@c.us", n % 500),
-                push_name: Some(message(&mut rng).chars().take(40).collect()),
-                body: body.clone(),
-                message_type: "chat".into(),
-                quoted_external_id: None,
-                sent_at: chrono::Utc::now().timestamp(),
-            },
+            chat_message(
+                format!("H{n}"),
+                &format!("1555{:07}", n % 500),
+                &message(&mut rng).chars().take(40).collect::<String>(),
+                body.clone(),
+            ),
         )
         .await
         .unwrap_or_else(|error| {

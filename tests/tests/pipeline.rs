@@ -17,7 +17,7 @@ use entity::{
     enums::{InboundStatus, Transport},
     inbound_messages, orders, outbound_messages,
 };
-use novi_tests::{DEMO_PASSWORD, Engine, SseStream, TestApp, eventually, on_every_engine, spawn_app};
+use novi_tests::{DEMO_PASSWORD, Engine, SseStream, TestApp, chat_message, eventually, on_every_engine, spawn_app};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
@@ -57,14 +57,8 @@ impl Shop {
             Transport::Web,
             None,
             Incoming {
-                external_id: id.into(),
-                chat_id: format!("{from}@c.us"),
-                author: format!("{from}@c.us"),
-                push_name: Some("Ana Souza".into()),
-                body: body.into(),
-                message_type: "chat".into(),
                 quoted_external_id: quoted.map(str::to_string),
-                sent_at: chrono::Utc::now().timestamp(),
+                ..chat_message(id, from, "Ana Souza", body)
             },
         )
         .await
