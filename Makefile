@@ -15,7 +15,7 @@ WASM_OPT_VERSION := 116
 NOVI_DEMO_PASSWORD ?= pizzapalace
 PORT ?= 3000
 
-.PHONY: run build test tools frontend server chromium pg-client lint fmt ci clean
+.PHONY: run build test tools frontend server chromium pg-client schemathesis fuzz lint fmt ci clean
 
 ## Install what the build needs, from crates.io and Debian only.
 tools:
@@ -76,9 +76,28 @@ pg-client:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; \
 		else echo "install Debian's postgresql-client package (sudo apt-get install postgresql-client)"; exit 1; fi; }
 
-## Every test: unit, integration (SQLite, and PostgreSQL when NOVI_TEST_POSTGRES_URL is set), browser.
-test: frontend chromium
-	cargo test --no-fail-fast
+## schemathesis from PyPI, in a virtualenv beside the build, for tests/tests/api_schema.rs.
+SCHEMATHESIS := $(abspath $(TARGET_DIR))/venv/bin/schemathesis
+schemathesis:
+	@$(SCHEMATHESIS) --version 2>/dev/null | grep -q "version 4\." || { \
+		python3 -m venv $(abspath $(TARGET_DIR))/venv && \
+		$(abspath $(TARGET_DIR))/venv/bin/pip install -q 'schemathesis>=4.32,<5'; }
+
+## Every test: unit, integration (SQLite, and PostgreSQL when NOVI_TEST_POSTGRES_URL is set),
+## the API against its OpenAPI description, browser.
+test: frontend chromium schemathesis
+	NOVI_SCHEMATHESIS=$(SCHEMATHESIS) cargo test --no-fail-fast
+
+## Each fuzz target of app/fuzz for FUZZ_SECONDS: cargo-fuzz from crates.io, on stable Rust
+## (no sanitizer: libFuzzer's coverage, panics and assertions).
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := parse json_bodies
+fuzz:
+	@cargo fuzz --version 2>/dev/null | grep -q "^cargo-fuzz 0\.13\." || cargo install cargo-fuzz --version '~0.13' --locked
+	cd app/fuzz && for target in $(FUZZ_TARGETS); do \
+		cargo fuzz run --sanitizer none --target-dir $(abspath $(TARGET_DIR))/fuzz $$target -- \
+			-max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done
 
 lint:
 	cargo fmt --all --check

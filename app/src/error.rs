@@ -86,6 +86,40 @@ pub fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
+/// The database could not be reached at all (no connection to be had, or one cut in the
+/// middle), as opposed to refusing a statement: what a database server restarting looks like.
+pub fn is_unreachable(error: &DbErr) -> bool {
+    if matches!(error, DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) {
+        return true;
+    }
+    let text = error.to_string();
+    [
+        "error communicating with database",
+        "pool timed out",
+        "attempted to acquire a connection on a closed pool",
+    ]
+    .iter()
+    .any(|symptom| text.contains(symptom))
+}
+
+/// Set on an answer whose request failed because the database could not be reached, so the
+/// HTTP layer can stop sending requests to it until it answers again; never sent to a client.
+pub const UNREACHABLE_MARK: &str = "x-novi-database-unreachable";
+
+/// What a caller is told when the database failed them: the cause, without the details.
+pub fn database_message(error: &DbErr) -> &'static str {
+    if is_disk_full(error) {
+        "the server's disk is full, so nothing was saved; try again once space is freed"
+    } else {
+        "the database is unavailable; try again shortly"
+    }
+}
+
+/// SQLite could not grow its files: the disk (or the file system the database is on) is full.
+pub fn is_disk_full(error: &DbErr) -> bool {
+    error.to_string().contains("database or disk is full")
+}
+
 /// A write that lost a race with a concurrent writer (a number or key taken a moment earlier,
 /// SQLite's lock, PostgreSQL breaking a deadlock), which a second try resolves. The locks and
 /// deadlocks are reported only as text.

@@ -13,6 +13,8 @@ macro_rules! stored_enum {
         #[cfg_attr(feature = "orm", derive(EnumIter, DeriveActiveEnum))]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[cfg_attr(feature = "orm", sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))"))]
+        // The same names as the variants' own renames: the OpenAPI description reads this one.
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
             $(
                 #[serde(rename = $text)]

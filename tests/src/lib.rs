@@ -7,6 +7,7 @@ use rand::{Rng, distr::Alphanumeric};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
 pub mod process;
+pub mod proxy;
 use server::{config::Config, startup::Application};
 use tokio::sync::oneshot;
 
@@ -61,10 +62,15 @@ enum Cleanup {
 
 impl TestDatabase {
     pub async fn create(engine: &Engine) -> Self {
+        Self::create_in(engine, &std::env::temp_dir()).await
+    }
+
+    /// A SQLite database is a folder under `parent`; a PostgreSQL one lives on its server.
+    pub async fn create_in(engine: &Engine, parent: &std::path::Path) -> Self {
         let name = format!("novi_test_{}", random_suffix());
         match engine {
             Engine::Sqlite => {
-                let dir = std::env::temp_dir().join(&name);
+                let dir = parent.join(&name);
                 std::fs::create_dir_all(&dir).expect("temp dir");
                 let url = format!("sqlite://{}?mode=rwc", dir.join("novi.db").display());
                 Self {
@@ -160,6 +166,12 @@ pub struct Options {
     pub graph_api: Option<String>,
     /// Schedules backups into this folder (`BACKUP_DIR`), the first one at once.
     pub backup_dir: Option<std::path::PathBuf>,
+    /// SQLite: the database's folder goes under this one (a small file system a test fills).
+    pub database_parent: Option<std::path::PathBuf>,
+    /// PostgreSQL: the server talks to its database through this address (a proxy a test cuts).
+    pub database_address: Option<SocketAddr>,
+    /// `RATE_LIMIT_PER_MINUTE`: requests per signed-in user (default 600).
+    pub rate_limit_per_minute: Option<u32>,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
@@ -167,10 +179,17 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 }
 
 pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
-    let database = TestDatabase::create(&engine).await;
+    let database = match &options.database_parent {
+        Some(parent) => TestDatabase::create_in(&engine, parent).await,
+        None => TestDatabase::create(&engine).await,
+    };
+    let database_url = match options.database_address {
+        Some(address) => through(&database.url, address),
+        None => database.url.clone(),
+    };
     let mut vars = HashMap::from([
         ("NOVI_ENV", "development".to_string()),
-        ("DATABASE_URL", database.url.clone()),
+        ("DATABASE_URL", database_url),
         ("NOVI_SITE_ROOT", site_root().display().to_string()),
         ("JWT_SECRET", TEST_JWT_SECRET.to_string()),
     ]);
@@ -179,6 +198,9 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     }
     if let Some(max_file_size) = options.max_file_size {
         vars.insert("MAX_FILE_SIZE", max_file_size.to_string());
+    }
+    if let Some(limit) = options.rate_limit_per_minute {
+        vars.insert("RATE_LIMIT_PER_MINUTE", limit.to_string());
     }
     if let Some(key) = options.session_key {
         vars.insert("NOVI_SESSION_KEY", key);
@@ -229,6 +251,13 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         server: Some(server),
         database,
     }
+}
+
+/// `url` (`scheme://user@host:port/name`) with `address` in place of its host and port.
+fn through(url: &str, address: SocketAddr) -> String {
+    let (before, after) = url.split_once('@').expect("a database URL with a user");
+    let (_, path) = after.split_once('/').expect("a database URL with a database name");
+    format!("{before}@{address}/{path}")
 }
 
 /// A customer's message in a direct chat as the WhatsApp worker hands it over: from `phone`

@@ -66,10 +66,15 @@ impl From<crate::error::ServiceError> for AppError {
             // Details of a server failure stay in the server log, not in the browser.
             ServiceError::Database(error) => {
                 tracing::error!(%error, "database error in a server function");
-                Self::new(
-                    "unavailable",
-                    "the server could not reach its database; try again shortly",
-                )
+                if crate::error::is_unreachable(&error)
+                    && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                {
+                    response.insert_header(
+                        axum::http::HeaderName::from_static(crate::error::UNREACHABLE_MARK),
+                        axum::http::HeaderValue::from_static("1"),
+                    );
+                }
+                Self::new("unavailable", crate::error::database_message(&error))
             }
             ServiceError::Internal(error) => {
                 tracing::error!(%error, "internal error in a server function");

@@ -6,7 +6,7 @@ use super::responses::{ErrorBody, ErrorDetail};
 use app::error::ServiceError;
 use axum::{
     Json,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderName, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 
@@ -21,6 +21,9 @@ pub enum ApiError {
     BadRequest { status: StatusCode, message: String },
     #[error("too many requests; try again in {} s", retry_after.as_secs().max(1))]
     RateLimited { retry_after: std::time::Duration },
+    /// Refused without trying while the database is known to be out of reach.
+    #[error("the database is unavailable; try again shortly")]
+    DatabaseUnreachable,
     #[error(transparent)]
     Service(#[from] ServiceError),
 }
@@ -33,6 +36,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message),
             ApiError::BadRequest { status, message } => (*status, "bad_request", message.clone()),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", message),
+            ApiError::DatabaseUnreachable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
             ApiError::Service(ServiceError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found", message),
             ApiError::Service(ServiceError::Validation(_)) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -47,7 +51,7 @@ impl ApiError {
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",
-                    "the database is unavailable; try again shortly".into(),
+                    app::error::database_message(error).into(),
                 )
             }
             ApiError::Service(ServiceError::Internal(error)) => {
@@ -67,8 +71,11 @@ impl IntoResponse for ApiError {
         let (status, code, message) = self.parts();
         let retry_after = match &self {
             ApiError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
+            ApiError::DatabaseUnreachable => Some(1),
             _ => None,
         };
+        let unreachable =
+            matches!(&self, ApiError::Service(ServiceError::Database(error)) if app::error::is_unreachable(error));
         let fields = match self {
             ApiError::Service(ServiceError::Validation(fields)) => fields,
             _ => BTreeMap::new(),
@@ -86,6 +93,12 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if unreachable {
+            response.headers_mut().insert(
+                HeaderName::from_static(app::error::UNREACHABLE_MARK),
+                HeaderValue::from_static("1"),
+            );
         }
         response
     }

@@ -18,18 +18,25 @@ use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 
-/// A JSON body. Malformed JSON is a 400, a body of the wrong shape a 422, too large a 413.
+/// A JSON object as the body. Malformed JSON is a 400, a body of the wrong shape (an array
+/// too: serde would read one as a struct's fields in order) a 422, too large a 413.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Self(value)),
+        let unprocessable = |message: String| ApiError::BadRequest {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message,
+        };
+        match Json::<serde_json::Value>::from_request(request, state).await {
+            Ok(Json(value)) if value.is_object() => serde_json::from_value(value)
+                .map(Self)
+                .map_err(|error| unprocessable(format!("the body does not fit: {error}"))),
+            Ok(Json(_)) => Err(unprocessable("the body must be a JSON object".into())),
             Err(rejection) => Err(ApiError::BadRequest {
                 status: match &rejection {
-                    JsonRejection::JsonDataError(_) => StatusCode::UNPROCESSABLE_ENTITY,
                     JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     JsonRejection::BytesRejection(bytes) => bytes.status(),
                     _ => StatusCode::BAD_REQUEST,

@@ -5,6 +5,7 @@ mod analytics;
 mod api;
 mod auth;
 mod businesses;
+mod database_gate;
 mod deliveries;
 mod drivers;
 mod error;
@@ -76,6 +77,10 @@ fn routes(state: AppState, limits: Arc<rate_limit::Limits>) -> Router {
         .layer(middleware::from_fn_with_state(
             (limits, state.clone()),
             rate_limit::limit,
+        ))
+        .layer(middleware::from_fn_with_state(
+            database_gate::Gate::new(state.db.clone()),
+            database_gate::guard,
         ))
         .layer(
             ServiceBuilder::new()

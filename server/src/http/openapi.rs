@@ -4,7 +4,11 @@
 use axum::Json;
 use utoipa::{
     Modify, OpenApi,
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        ContentBuilder, Ref, RefOr, ResponseBuilder,
+        path::Operation,
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
 };
 
 use super::{analytics, auth, businesses, deliveries, drivers, events, groups, orders, products, users, whatsapp};
@@ -27,7 +31,7 @@ use super::{analytics, auth, businesses, deliveries, drivers, events, groups, or
         events::stream,
         analytics::report, analytics::csv,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonAnswers),
 )]
 pub struct ApiDoc;
 
@@ -46,6 +50,77 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// The answers any operation can give besides its own, so the description lists every status
+/// the API really sends: 400 for a path, query or body that cannot be read at all, 422 for one
+/// of the wrong shape, 415 for a body that is not JSON, 401 without a valid token, 429 past the
+/// rate limit and 503 while the database is out of reach.
+struct CommonAnswers;
+
+impl CommonAnswers {
+    fn add(operation: &mut Operation) {
+        let mut answers = vec![
+            ("429", "too many requests; `Retry-After` says when to try again"),
+            (
+                "503",
+                "the database is unavailable or its disk is full; try again shortly",
+            ),
+        ];
+        if operation.security.as_ref().is_some_and(|security| !security.is_empty()) {
+            answers.push(("401", "missing, expired or wrong credentials"));
+        }
+        if operation
+            .parameters
+            .as_ref()
+            .is_some_and(|parameters| !parameters.is_empty())
+            || operation.request_body.is_some()
+        {
+            answers.push(("400", "a parameter or the body could not be read"));
+            answers.push(("422", "a parameter or the body has the wrong type or shape"));
+        }
+        if operation.request_body.is_some() {
+            answers.push(("415", "the body is not `application/json`"));
+        }
+        for (status, description) in answers {
+            operation
+                .responses
+                .responses
+                .entry(status.to_string())
+                .or_insert_with(|| {
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description(description)
+                            .content(
+                                "application/json",
+                                ContentBuilder::new()
+                                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                });
+        }
+    }
+}
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                Self::add(operation);
+            }
+        }
     }
 }
 

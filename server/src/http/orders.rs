@@ -95,6 +95,7 @@ pub async fn update(
     (status = 200, body = OrderAnswer),
     (status = 404, body = ErrorBody),
     (status = 409, description = "the step is not allowed from the current status", body = ErrorBody),
+    (status = 422, description = "no such status", body = ErrorBody),
 ))]
 pub async fn change_status(
     State(state): State<AppState>,
@@ -134,6 +135,7 @@ pub async fn assign_driver(
     (status = 403, description = "not signed in as one of the business's active drivers", body = ErrorBody),
     (status = 404, description = "no such order among the caller's deliveries", body = ErrorBody),
     (status = 409, description = "the order is not at that step", body = ErrorBody),
+    (status = 422, description = "no such step", body = ErrorBody),
 ))]
 pub async fn report_delivery(
     State(state): State<AppState>,

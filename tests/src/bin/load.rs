@@ -33,6 +33,10 @@ struct Args {
     /// Only this kind of request (see the report's names), instead of the mix.
     #[arg(long)]
     only: Option<String>,
+    /// Also has customers write orders to this business WhatsApp number through the simulator
+    /// (`NOVI_WHATSAPP=simulator`), linking it first if it is not.
+    #[arg(long)]
+    whatsapp: Option<String>,
 }
 
 /// The mix: each kind with its share of requests. Reads dominate, as on a dashboard.
@@ -46,6 +50,16 @@ const MIX: &[(&str, u32)] = &[
     ("change status", 7),
     ("business stats", 6),
     ("analytics", 4),
+    ("customer message", 10),
+];
+
+/// What customers write, one picked per message.
+const MESSAGES: &[&str] = &[
+    "2x margherita large, 1 coke 2L, address 123 Main St",
+    "hi! can I get 1 pepperoni medium and garlic bread please",
+    "3 lasagna\n2 tiramisu\ndeliver to 45 Oak Avenue apt 3",
+    "one hawaiian small extra cheese, no onions. pick up at 7",
+    "thanks, see you soon",
 ];
 
 struct Shared {
@@ -58,6 +72,8 @@ struct Shared {
     products: Vec<String>,
     /// Orders this run created, waiting to be confirmed.
     created: Mutex<Vec<i64>>,
+    /// The business's WhatsApp number customers write to, when messages are in the mix.
+    whatsapp: Option<String>,
 }
 
 #[derive(Default)]
@@ -83,7 +99,7 @@ async fn main() {
                 let mut rng = StdRng::seed_from_u64(worker as u64);
                 let mut tallies: BTreeMap<&'static str, Tally> = BTreeMap::new();
                 while Instant::now() < deadline {
-                    let kind = pick(&mut rng, only.as_deref());
+                    let kind = pick(&mut rng, only.as_deref(), shared.whatsapp.is_some());
                     let began = Instant::now();
                     let status = request(&client, &shared, kind, &mut rng).await;
                     let tally = tallies.entry(kind).or_default();
@@ -155,6 +171,9 @@ async fn prepare(client: &reqwest::Client, args: &Args) -> Shared {
                 .collect()
         })
         .unwrap_or_default();
+    if let Some(phone) = &args.whatsapp {
+        link(client, &base, &token, phone).await;
+    }
     Shared {
         base,
         token,
@@ -162,10 +181,40 @@ async fn prepare(client: &reqwest::Client, args: &Args) -> Shared {
         seen,
         products,
         created: Mutex::new(Vec::new()),
+        whatsapp: args.whatsapp.clone(),
     }
 }
 
-fn pick(rng: &mut StdRng, only: Option<&str>) -> &'static str {
+/// Scans the business's QR with the simulator's phone unless it is connected already.
+async fn link(client: &reqwest::Client, base: &str, token: &str, phone: &str) {
+    for _ in 0..60 {
+        let state: Value = client
+            .get(format!("{base}/api/whatsapp"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("Novi answers")
+            .json()
+            .await
+            .expect("the WhatsApp state");
+        match (state["state"].as_str(), state["qr"].as_str()) {
+            (Some("connected"), _) => return,
+            (Some("qr"), Some(qr)) => {
+                client
+                    .post(format!("{base}/dev/whatsapp/api/scan"))
+                    .json(&json!({"qr": qr, "phone": phone}))
+                    .send()
+                    .await
+                    .expect("the simulator answers");
+            }
+            _ => {}
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    panic!("WhatsApp did not connect: is Novi running with NOVI_WHATSAPP=simulator?");
+}
+
+fn pick(rng: &mut StdRng, only: Option<&str>, messages: bool) -> &'static str {
     if let Some(only) = only {
         return MIX
             .iter()
@@ -173,9 +222,13 @@ fn pick(rng: &mut StdRng, only: Option<&str>) -> &'static str {
             .map(|(kind, _)| *kind)
             .unwrap_or_else(|| panic!("no request kind `{only}`"));
     }
-    let total: u32 = MIX.iter().map(|(_, share)| share).sum();
+    let mix = || {
+        MIX.iter()
+            .filter(move |(kind, _)| messages || *kind != "customer message")
+    };
+    let total: u32 = mix().map(|(_, share)| share).sum();
     let mut roll = rng.random_range(0..total);
-    for (kind, share) in MIX {
+    for (kind, share) in mix() {
         if roll < *share {
             return kind;
         }
@@ -230,6 +283,17 @@ async fn request(client: &reqwest::Client, shared: &Shared, kind: &str, rng: &mu
             None => ("GET", "/api/orders?limit=20&status=pending".to_string(), None),
         },
         "business stats" => ("GET", format!("/api/businesses/{}", shared.business), None),
+        "customer message" => {
+            let customer = rng.random_range(0..5_000);
+            let body = json!({
+                "to": shared.whatsapp,
+                "from": format!("1555{customer:07}"),
+                "name": format!("Customer {customer}"),
+                "body": MESSAGES.choose(rng).unwrap(),
+                "id": format!("load-{}", rng.random::<u64>()),
+            });
+            ("POST", "/dev/whatsapp/api/messages".to_string(), Some(body))
+        }
         _ => {
             let to = chrono::Utc::now().date_naive();
             let from = to - chrono::Duration::days(30);
