@@ -86,25 +86,39 @@ pub fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
-/// The database could not be reached at all (no connection to be had, or one cut in the
-/// middle), as opposed to refusing a statement: what a database server restarting looks like.
-pub fn is_unreachable(error: &DbErr) -> bool {
-    if matches!(error, DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) {
-        return true;
-    }
-    let text = error.to_string();
-    [
-        "error communicating with database",
-        "pool timed out",
-        "attempted to acquire a connection on a closed pool",
-    ]
-    .iter()
-    .any(|symptom| text.contains(symptom))
+/// How a request failed to reach the database, as opposed to the database refusing a
+/// statement: what a database server restarting looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreachable {
+    /// No connection could be had within the pool's timeout.
+    NoConnection,
+    /// A connection broke in the middle of its work.
+    Cut,
 }
 
-/// Set on an answer whose request failed because the database could not be reached, so the
-/// HTTP layer can stop sending requests to it until it answers again; never sent to a client.
-pub const UNREACHABLE_MARK: &str = "x-novi-database-unreachable";
+impl Unreachable {
+    /// Set on an answer whose request could not reach the database, naming how, so the HTTP
+    /// layer can stop sending requests there until it answers again; never sent to a client.
+    pub const MARK: &str = "x-novi-database-unreachable";
+
+    pub fn of(error: &DbErr) -> Option<Self> {
+        let text = error.to_string();
+        if matches!(error, DbErr::ConnectionAcquire(_)) || text.contains("pool timed out") {
+            Some(Self::NoConnection)
+        } else if matches!(error, DbErr::Conn(_)) || text.contains("error communicating with database") {
+            Some(Self::Cut)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoConnection => "no-connection",
+            Self::Cut => "cut",
+        }
+    }
+}
 
 /// What a caller is told when the database failed them: the cause, without the details.
 pub fn database_message(error: &DbErr) -> &'static str {

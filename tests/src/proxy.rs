@@ -38,10 +38,16 @@ impl Proxy {
         }
     }
 
-    /// Listens again on the same address.
+    /// Listens again on the same address (waiting a little should another socket hold it).
     pub async fn up(&self) {
-        let listener = TcpListener::bind(self.address).await.expect("bind the proxy again");
-        self.serve(listener);
+        for _ in 0..50 {
+            if let Ok(listener) = TcpListener::bind(self.address).await {
+                self.serve(listener);
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{} stayed taken", self.address);
     }
 
     fn serve(&self, listener: TcpListener) {

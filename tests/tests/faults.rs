@@ -41,6 +41,7 @@ async fn a_database_restart_is_answered_503_at_once_and_recovered_from_without_a
     let app = spawn_app_with(Engine::Postgres(admin_url), options).await;
     app.seed_demo(5).await;
     let owner = app.token(OWNER, DEMO_PASSWORD).await;
+    let session = app.session_cookie(OWNER).await;
     let (status, before) = app.get_json("/api/orders", &owner).await;
     assert_eq!(status, 200, "{before}");
 
@@ -51,7 +52,22 @@ async fn a_database_restart_is_answered_503_at_once_and_recovered_from_without_a
     let first = started.elapsed();
     assert_unavailable(status, &body, "database is unavailable");
     assert!(first < Duration::from_secs(8), "the first request took {first:?}");
-    // ...and every one after it is refused at once, reads and writes alike.
+    // ...the server makes sure with a ping of its own, then refuses at once, reads and writes
+    // alike, and says when to try again.
+    let closed = eventually(Duration::from_secs(15), "requests refused at once", || async {
+        let started = Instant::now();
+        let response = app
+            .client
+            .get(app.url("/api/orders"))
+            .bearer_auth(&owner)
+            .send()
+            .await
+            .ok()?;
+        (response.status() == 503 && started.elapsed() < Duration::from_millis(200)).then_some(response)
+    })
+    .await;
+    let gated = started.elapsed();
+    assert_eq!(closed.headers()["retry-after"], "1");
     let mut slowest = Duration::ZERO;
     for round in 0..20 {
         let started = Instant::now();
@@ -63,6 +79,9 @@ async fn a_database_restart_is_answered_503_at_once_and_recovered_from_without_a
         slowest = slowest.max(started.elapsed());
         assert_unavailable(status, &body, "database is unavailable");
     }
+    // The dashboard's server functions hear it in their own error shape.
+    let (status, refused, _) = app.rpc("system/backups", &session, json!({})).await;
+    assert_eq!((status, &refused["code"]), (503, &json!("unavailable")), "{refused}");
     assert!(slowest < Duration::from_millis(500), "a refusal took {slowest:?}");
     assert_eq!(app.get("/readyz").await.status(), 503);
     assert_eq!(app.get("/healthz").await.status(), 200, "the process itself is alive");
@@ -77,7 +96,10 @@ async fn a_database_restart_is_answered_503_at_once_and_recovered_from_without_a
     let (status, created) = app.send(Method::POST, "/api/orders", &owner, new_order("After")).await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(app.get("/readyz").await.status(), 200);
-    eprintln!("first refusal {first:?}, slowest later refusal {slowest:?}, back {recovered:?} after the database");
+    eprintln!(
+        "first refusal {first:?}, refused at once {gated:?} after the outage, slowest later refusal {slowest:?}, \
+         back {recovered:?} after the database"
+    );
 }
 
 /// `host:port` of a `postgres://user@host:port/name` URL.

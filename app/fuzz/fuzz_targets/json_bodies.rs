@@ -11,9 +11,11 @@ use app::{dto, parser::Catalog};
 use libfuzzer_sys::fuzz_target;
 use serde::{Serialize, de::DeserializeOwned};
 
-/// Reads `json` as `T`; what reads must be written out and read back as the same JSON.
+/// Reads `json` as the API does (a JSON object, then `T`); what reads must be written out and
+/// read back as the same JSON.
 fn body<T: Serialize + DeserializeOwned>(json: &[u8]) -> Option<T> {
-    let value: T = serde_json::from_slice(json).ok()?;
+    let object: serde_json::Value = serde_json::from_slice(json).ok().filter(serde_json::Value::is_object)?;
+    let value: T = serde_json::from_value(object).ok()?;
     let written = serde_json::to_value(&value).expect("a body that reads can be written");
     let again: T = serde_json::from_value(written.clone()).expect("a written body reads back");
     assert_eq!(serde_json::to_value(&again).expect("written again"), written);

@@ -66,11 +66,15 @@ impl From<crate::error::ServiceError> for AppError {
             // Details of a server failure stay in the server log, not in the browser.
             ServiceError::Database(error) => {
                 tracing::error!(%error, "database error in a server function");
-                if crate::error::is_unreachable(&error)
+                if let Some(unreachable) = crate::error::Unreachable::of(&error)
                     && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
                 {
                     response.insert_header(
-                        axum::http::HeaderName::from_static(crate::error::UNREACHABLE_MARK),
+                        axum::http::HeaderName::from_static(crate::error::Unreachable::MARK),
+                        axum::http::HeaderValue::from_static(unreachable.as_str()),
+                    );
+                    response.insert_header(
+                        axum::http::header::RETRY_AFTER,
                         axum::http::HeaderValue::from_static("1"),
                     );
                 }

@@ -10,13 +10,13 @@ use std::{
     time::Duration,
 };
 
-use app::error::UNREACHABLE_MARK;
+use app::error::Unreachable;
 use axum::{
     extract::{Request, State},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbBackend};
 
 use super::error::ApiError;
 
@@ -27,6 +27,8 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub struct Gate {
     db: DatabaseConnection,
+    /// A check or a probe is running: one at a time.
+    checking: AtomicBool,
     closed: AtomicBool,
 }
 
@@ -34,41 +36,70 @@ impl Gate {
     pub fn new(db: DatabaseConnection) -> Arc<Self> {
         Arc::new(Self {
             db,
+            checking: AtomicBool::new(false),
             closed: AtomicBool::new(false),
         })
     }
 
-    /// Closes the gate and probes until the database answers; a second close while one probe
-    /// runs does nothing.
-    fn close(self: &Arc<Self>) {
-        if self.closed.swap(true, Ordering::AcqRel) {
+    /// A request could not reach the database. A pool holding every connection it may is busy,
+    /// not cut off. A pool with room that still found no connection in its timeout is: the
+    /// gate closes at once. One connection breaking is not an outage by itself: the gate closes
+    /// only when the database does not answer a ping either. It stays closed until one works.
+    fn suspect(self: &Arc<Self>, how: Unreachable) {
+        if self.saturated() || self.checking.swap(true, Ordering::AcqRel) {
             return;
         }
-        tracing::warn!("the database cannot be reached: answering 503 until it can");
         let gate = self.clone();
         tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(PROBE_EVERY).await;
-                if matches!(tokio::time::timeout(PROBE_TIMEOUT, gate.db.ping()).await, Ok(Ok(()))) {
-                    gate.closed.store(false, Ordering::Release);
-                    tracing::info!("the database answers again");
-                    return;
+            if how == Unreachable::NoConnection || !gate.answers().await {
+                gate.closed.store(true, Ordering::Release);
+                tracing::warn!("the database cannot be reached: answering 503 until it can");
+                loop {
+                    tokio::time::sleep(PROBE_EVERY).await;
+                    if gate.answers().await {
+                        break;
+                    }
                 }
+                gate.closed.store(false, Ordering::Release);
+                tracing::info!("the database answers again");
             }
+            gate.checking.store(false, Ordering::Release);
         });
+    }
+
+    async fn answers(&self) -> bool {
+        matches!(tokio::time::timeout(PROBE_TIMEOUT, self.db.ping()).await, Ok(Ok(())))
+    }
+
+    fn saturated(&self) -> bool {
+        let (size, max) = match self.db.get_database_backend() {
+            DbBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.options().get_max_connections())
+            }
+            DbBackend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.options().get_max_connections())
+            }
+            _ => (0, 1),
+        };
+        size >= max
     }
 }
 
 pub async fn guard(State(gate): State<Arc<Gate>>, request: Request, next: Next) -> Response {
-    let gated = GATED_PATHS
-        .iter()
-        .any(|prefix| request.uri().path().starts_with(prefix));
-    if gated && gate.closed.load(Ordering::Acquire) {
-        return ApiError::DatabaseUnreachable.into_response();
+    let path = request.uri().path();
+    if gate.closed.load(Ordering::Acquire) && GATED_PATHS.iter().any(|prefix| path.starts_with(prefix)) {
+        return ApiError::DatabaseUnreachable.refusal(path);
     }
     let mut response = next.run(request).await;
-    if response.headers_mut().remove(UNREACHABLE_MARK).is_some() {
-        gate.close();
+    if let Some(mark) = response.headers_mut().remove(Unreachable::MARK) {
+        let how = if mark == Unreachable::NoConnection.as_str() {
+            Unreachable::NoConnection
+        } else {
+            Unreachable::Cut
+        };
+        gate.suspect(how);
     }
     response
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::responses::{ErrorBody, ErrorDetail};
-use app::error::ServiceError;
+use app::error::{ServiceError, Unreachable};
 use axum::{
     Json,
     http::{HeaderName, HeaderValue, StatusCode, header},
@@ -66,16 +66,42 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// Seconds a client should wait before trying again, where waiting helps.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
+            ApiError::DatabaseUnreachable => Some(1),
+            ApiError::Service(ServiceError::Database(error)) if Unreachable::of(error).is_some() => Some(1),
+            _ => None,
+        }
+    }
+
+    /// A refusal made before the request reached its handler, in the error shape of what was
+    /// asked for: server functions (`/rpc/`) read `AppError`, the REST API its own body.
+    pub fn refusal(self, path: &str) -> Response {
+        if !path.starts_with("/rpc/") {
+            return self.into_response();
+        }
+        let (status, code, message) = self.parts();
+        let mut response = (status, Json(app::api::AppError::new(code, message))).into_response();
+        if let Some(seconds) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.parts();
-        let retry_after = match &self {
-            ApiError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
-            ApiError::DatabaseUnreachable => Some(1),
+        let retry_after = self.retry_after();
+        let unreachable = match &self {
+            ApiError::Service(ServiceError::Database(error)) => Unreachable::of(error),
             _ => None,
         };
-        let unreachable =
-            matches!(&self, ApiError::Service(ServiceError::Database(error)) if app::error::is_unreachable(error));
         let fields = match self {
             ApiError::Service(ServiceError::Validation(fields)) => fields,
             _ => BTreeMap::new(),
@@ -94,10 +120,10 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
-        if unreachable {
+        if let Some(unreachable) = unreachable {
             response.headers_mut().insert(
-                HeaderName::from_static(app::error::UNREACHABLE_MARK),
-                HeaderValue::from_static("1"),
+                HeaderName::from_static(Unreachable::MARK),
+                HeaderValue::from_static(unreachable.as_str()),
             );
         }
         response

@@ -31,7 +31,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             message,
         };
         match Json::<serde_json::Value>::from_request(request, state).await {
-            Ok(Json(value)) if value.is_object() => serde_json::from_value(value)
+            Ok(Json(value)) if value.is_object() => serde_path_to_error::deserialize(value)
                 .map(Self)
                 .map_err(|error| unprocessable(format!("the body does not fit: {error}"))),
             Ok(Json(_)) => Err(unprocessable("the body must be a JSON object".into())),

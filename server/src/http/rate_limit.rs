@@ -12,7 +12,7 @@ use app::{services::auth, state::AppState};
 use axum::{
     extract::{Request, State},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 
 use super::{error::ApiError, extract::peer_ip};
@@ -105,7 +105,7 @@ pub async fn limit(State((limits, state)): State<(Arc<Limits>, AppState)>, reque
     };
     match verdict {
         Ok(()) => next.run(request).await,
-        Err(wait) => ApiError::RateLimited { retry_after: wait }.into_response(),
+        Err(wait) => ApiError::RateLimited { retry_after: wait }.refusal(path),
     }
 }
 
