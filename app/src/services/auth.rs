@@ -138,12 +138,14 @@ pub fn token_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
 /// Checks a token and that its account (and business) may still act.
 pub async fn authenticate(db: &DatabaseConnection, keys: &TokenKeys, token: &str) -> Result<Caller, ServiceError> {
     let user_id = keys.user_id(token)?;
-    let user = users::Entity::find_by_id(user_id)
+    // One query for the user and their business: every authenticated request pays for it.
+    let (user, business) = users::Entity::find_by_id(user_id)
+        .find_also_related(businesses::Entity)
         .one(db)
         .await?
-        .filter(|user| user.is_active)
+        .filter(|(user, _)| user.is_active)
         .ok_or(ServiceError::Unauthorized("this account is no longer active"))?;
-    if !business_active(db, &user).await? {
+    if user.business_id.is_some() && !business.is_some_and(|business| business.is_active) {
         return Err(ServiceError::Unauthorized("this business is deactivated"));
     }
     Ok(Caller {

@@ -389,6 +389,10 @@ impl Worker {
         let sent = transport
             .send(&row.chat_id, &row.body, row.quoted_external_id.as_deref(), &id)
             .await;
+        // Only chats written to within the interval matter; the rest would pile up, one per
+        // customer ever answered, for as long as the worker runs.
+        let interval = self.settings.chat_interval;
+        last_send.retain(|_, at| at.elapsed() < interval);
         last_send.insert(row.chat_id.clone(), Instant::now());
         let recorded = match sent {
             Ok(external_id) => records::outbound_sent(&self.db, row.id, &external_id).await,

@@ -33,7 +33,7 @@ struct Args {
     /// Only this kind of request (see the report's names), instead of the mix.
     #[arg(long)]
     only: Option<String>,
-    /// Also has customers write orders to this business WhatsApp number through the simulator
+    /// Also has customers write orders to this business WhatsApp number (`+15550001234`) through the simulator
     /// (`NOVI_WHATSAPP=simulator`), linking it first if it is not.
     #[arg(long)]
     whatsapp: Option<String>,
@@ -200,12 +200,18 @@ async fn link(client: &reqwest::Client, base: &str, token: &str, phone: &str) {
         match (state["state"].as_str(), state["qr"].as_str()) {
             (Some("connected"), _) => return,
             (Some("qr"), Some(qr)) => {
-                client
+                let scan = client
                     .post(format!("{base}/dev/whatsapp/api/scan"))
                     .json(&json!({"qr": qr, "phone": phone}))
                     .send()
                     .await
                     .expect("the simulator answers");
+                if !scan.status().is_success() {
+                    panic!(
+                        "the simulator refused the scan: {}",
+                        scan.text().await.unwrap_or_default()
+                    );
+                }
             }
             _ => {}
         }
@@ -287,7 +293,7 @@ async fn request(client: &reqwest::Client, shared: &Shared, kind: &str, rng: &mu
             let customer = rng.random_range(0..5_000);
             let body = json!({
                 "to": shared.whatsapp,
-                "from": format!("1555{customer:07}"),
+                "from": format!("+1555{customer:07}"),
                 "name": format!("Customer {customer}"),
                 "body": MESSAGES.choose(rng).unwrap(),
                 "id": format!("load-{}", rng.random::<u64>()),
