@@ -118,6 +118,15 @@ impl Unreachable {
             Self::Cut => "cut",
         }
     }
+
+    /// Reads back what `as_str` wrote into the mark.
+    pub fn from_mark(mark: &[u8]) -> Self {
+        if mark == Self::NoConnection.as_str().as_bytes() {
+            Self::NoConnection
+        } else {
+            Self::Cut
+        }
+    }
 }
 
 /// What a caller is told when the database failed them: the cause, without the details.

@@ -255,9 +255,23 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
 
 /// `url` (`scheme://user@host:port/name`) with `address` in place of its host and port.
 fn through(url: &str, address: SocketAddr) -> String {
-    let (before, after) = url.split_once('@').expect("a database URL with a user");
-    let (_, path) = after.split_once('/').expect("a database URL with a database name");
-    format!("{before}@{address}/{path}")
+    let (user, _, name) = database_url_parts(url);
+    format!("{user}@{address}/{name}")
+}
+
+/// The host and port of a `scheme://user@host:port/name` URL, where the database server listens.
+pub fn database_address(url: &str) -> SocketAddr {
+    database_url_parts(url)
+        .1
+        .parse()
+        .expect("a database URL with a numeric host and port")
+}
+
+/// `scheme://user`, `host:port` and `name` of a database URL.
+fn database_url_parts(url: &str) -> (&str, &str, &str) {
+    let (user, after) = url.split_once('@').expect("a database URL with a user");
+    let (authority, name) = after.split_once('/').expect("a database URL with a database name");
+    (user, authority, name)
 }
 
 /// A customer's message in a direct chat as the WhatsApp worker hands it over: from `phone`

@@ -3,13 +3,12 @@
 //! a killed Chromium are in `end2end/tests/instances.rs` and `whatsapp_worker.rs`.)
 
 use std::{
-    net::SocketAddr,
     path::PathBuf,
     process::Command,
     time::{Duration, Instant},
 };
 
-use novi_tests::{DEMO_PASSWORD, Engine, Options, eventually, proxy::Proxy, spawn_app_with};
+use novi_tests::{DEMO_PASSWORD, Engine, Options, database_address, eventually, proxy::Proxy, spawn_app_with};
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
@@ -33,7 +32,7 @@ async fn a_database_restart_is_answered_503_at_once_and_recovered_from_without_a
         eprintln!("skipped: NOVI_TEST_POSTGRES_URL is not set");
         return;
     };
-    let proxy = Proxy::start(server_address(&admin_url)).await;
+    let proxy = Proxy::start(database_address(&admin_url)).await;
     let options = Options {
         database_address: Some(proxy.address),
         ..Options::default()
@@ -100,13 +99,6 @@ async fn a_database_restart_is_answered_503_at_once_and_recovered_from_without_a
         "first refusal {first:?}, refused at once {gated:?} after the outage, slowest later refusal {slowest:?}, \
          back {recovered:?} after the database"
     );
-}
-
-/// `host:port` of a `postgres://user@host:port/name` URL.
-fn server_address(url: &str) -> SocketAddr {
-    let (_, after) = url.split_once('@').expect("a database URL with a user");
-    let authority = after.split('/').next().unwrap_or(after);
-    authority.parse().expect("a database URL with a numeric host and port")
 }
 
 #[tokio::test]

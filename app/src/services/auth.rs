@@ -145,7 +145,7 @@ pub async fn authenticate(db: &DatabaseConnection, keys: &TokenKeys, token: &str
         .await?
         .filter(|(user, _)| user.is_active)
         .ok_or(ServiceError::Unauthorized("this account is no longer active"))?;
-    if user.business_id.is_some() && !business.is_some_and(|business| business.is_active) {
+    if !business_allows(&user, business.as_ref()) {
         return Err(ServiceError::Unauthorized("this business is deactivated"));
     }
     Ok(Caller {
@@ -156,15 +156,17 @@ pub async fn authenticate(db: &DatabaseConnection, keys: &TokenKeys, token: &str
     })
 }
 
-/// Platform admins have no business; everyone else needs theirs to be active.
 async fn business_active(db: &DatabaseConnection, user: &users::Model) -> Result<bool, ServiceError> {
-    Ok(match user.business_id {
-        Some(id) => businesses::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .is_some_and(|b| b.is_active),
-        None => true,
-    })
+    let business = match user.business_id {
+        Some(id) => businesses::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    Ok(business_allows(user, business.as_ref()))
+}
+
+/// Platform admins have no business; everyone else needs theirs to be active.
+fn business_allows(user: &users::Model, business: Option<&businesses::Model>) -> bool {
+    user.business_id.is_none() || business.is_some_and(|business| business.is_active)
 }
 
 /// Creates a business and its owner.

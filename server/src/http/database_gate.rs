@@ -94,12 +94,7 @@ pub async fn guard(State(gate): State<Arc<Gate>>, request: Request, next: Next) 
     }
     let mut response = next.run(request).await;
     if let Some(mark) = response.headers_mut().remove(Unreachable::MARK) {
-        let how = if mark == Unreachable::NoConnection.as_str() {
-            Unreachable::NoConnection
-        } else {
-            Unreachable::Cut
-        };
-        gate.suspect(how);
+        gate.suspect(Unreachable::from_mark(mark.as_bytes()));
     }
     response
 }

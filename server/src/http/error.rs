@@ -67,16 +67,6 @@ impl ApiError {
 }
 
 impl ApiError {
-    /// Seconds a client should wait before trying again, where waiting helps.
-    fn retry_after(&self) -> Option<u64> {
-        match self {
-            ApiError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
-            ApiError::DatabaseUnreachable => Some(1),
-            ApiError::Service(ServiceError::Database(error)) if Unreachable::of(error).is_some() => Some(1),
-            _ => None,
-        }
-    }
-
     /// A refusal made before the request reached its handler, in the error shape of what was
     /// asked for: server functions (`/rpc/`) read `AppError`, the REST API its own body.
     pub fn refusal(self, path: &str) -> Response {
@@ -85,25 +75,40 @@ impl ApiError {
         }
         let (status, code, message) = self.parts();
         let mut response = (status, Json(app::api::AppError::new(code, message))).into_response();
-        if let Some(seconds) = self.retry_after() {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        }
+        self.add_headers(&mut response);
         response
+    }
+
+    /// When to try again, where waiting helps; and, for a request that could not reach the
+    /// database, the mark the database gate takes off again.
+    fn add_headers(&self, response: &mut Response) {
+        let unreachable = match self {
+            ApiError::Service(ServiceError::Database(error)) => Unreachable::of(error),
+            _ => None,
+        };
+        let retry_after = match self {
+            ApiError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
+            ApiError::DatabaseUnreachable => Some(1),
+            _ => unreachable.map(|_| 1),
+        };
+        let headers = response.headers_mut();
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if let Some(unreachable) = unreachable {
+            headers.insert(
+                HeaderName::from_static(Unreachable::MARK),
+                HeaderValue::from_static(unreachable.as_str()),
+            );
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.parts();
-        let retry_after = self.retry_after();
-        let unreachable = match &self {
-            ApiError::Service(ServiceError::Database(error)) => Unreachable::of(error),
-            _ => None,
-        };
-        let fields = match self {
-            ApiError::Service(ServiceError::Validation(fields)) => fields,
+        let fields = match &self {
+            ApiError::Service(ServiceError::Validation(fields)) => fields.clone(),
             _ => BTreeMap::new(),
         };
         let body = ErrorBody {
@@ -115,17 +120,7 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(body)).into_response();
-        if let Some(seconds) = retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        if let Some(unreachable) = unreachable {
-            response.headers_mut().insert(
-                HeaderName::from_static(Unreachable::MARK),
-                HeaderValue::from_static(unreachable.as_str()),
-            );
-        }
+        self.add_headers(&mut response);
         response
     }
 }
