@@ -710,6 +710,7 @@ pub struct AnalyticsSummary {
     /// Orders that were not cancelled.
     pub revenue: f64,
     pub average_order: Option<f64>,
+    /// Over the whole range, to the buckets `DurationPoint` describes.
     pub median_response_seconds: Option<f64>,
     pub median_delivery_seconds: Option<f64>,
     pub new_customers: u64,
@@ -756,7 +757,9 @@ pub struct WeekdayCount {
 }
 
 /// How long a step took on one day: the median and the 90th percentile (nearest rank) over
-/// the `count` orders that took it; absent on a day without any.
+/// the `count` orders that took it; absent on a day without any. Seconds are read to the
+/// bucket the time fell in: whole seconds under a minute, 5 s under 10 minutes, 30 s under an
+/// hour, 5 minutes under a day, hours beyond (each value is its bucket's lower end).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DurationPoint {

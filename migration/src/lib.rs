@@ -13,6 +13,7 @@ mod m20261126_000007_pipeline;
 mod m20261126_000008_cloud;
 mod m20261126_000009_backups;
 mod m20261126_000010_tallies;
+mod m20261203_000011_rollups;
 mod support;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_cloud::Migration),
             Box::new(m20261126_000009_backups::Migration),
             Box::new(m20261126_000010_tallies::Migration),
+            Box::new(m20261203_000011_rollups::Migration),
         ]
     }
 }

@@ -5,21 +5,26 @@ use migration::{Migrator, MigratorTrait};
 use novi_tests::{Engine, TestDatabase, on_every_engine};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
-const TABLES: [&str; 16] = [
+const TABLES: [&str; 21] = [
     "audit_events",
     "backup_runs",
     "businesses",
     "customers",
     "deliveries",
+    "delivery_slots",
     "drivers",
     "groups",
     "inbound_messages",
     "order_items",
+    "order_slots",
     "order_tallies",
     "orders",
     "outbound_messages",
+    "product_slots",
     "products",
+    "span_slots",
     "users",
+    "visitor_days",
     "whatsapp_cloud_accounts",
     "whatsapp_sessions",
 ];
@@ -34,16 +39,21 @@ async fn migrations_round_trip(engine: Engine) {
     assert_eq!(tables(&db).await, TABLES);
     assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
 
-    // The last five: the order tallies, the backup runs, the Cloud API accounts, the
-    // pipeline's columns, then the audit table.
-    Migrator::down(&db, Some(5)).await.unwrap();
-    assert_eq!(Migrator::get_pending_migrations(&db).await.unwrap().len(), 5);
+    // The last six: the analytics summaries, the order tallies, the backup runs, the Cloud API
+    // accounts, the pipeline's columns, then the audit table.
+    Migrator::down(&db, Some(6)).await.unwrap();
+    assert_eq!(Migrator::get_pending_migrations(&db).await.unwrap().len(), 6);
     let left = tables(&db).await;
     for gone in [
         "audit_events",
         "whatsapp_cloud_accounts",
         "backup_runs",
         "order_tallies",
+        "order_slots",
+        "product_slots",
+        "span_slots",
+        "delivery_slots",
+        "visitor_days",
     ] {
         assert!(
             !left.contains(&gone.to_string()),

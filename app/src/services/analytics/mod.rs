@@ -160,8 +160,8 @@ pub async fn report(
         scope.by_day_and_status(db),
         scope.by_day_and_hour(db),
         scope.products(db),
-        scope.spans(db, "received", "confirmed"),
-        scope.spans(db, "confirmed", "delivered"),
+        scope.spans(db, "confirm"),
+        scope.spans(db, "deliver"),
         scope.visitors(db),
         scope.drivers(db),
     )?;

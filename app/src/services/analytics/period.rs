@@ -27,6 +27,7 @@ pub struct Period {
     /// first applies to everything before the second. More than one only when the clocks
     /// change inside the range.
     pub offsets: Vec<(DateTime<Utc>, i32)>,
+    pub zone: Tz,
 }
 
 impl Period {
@@ -61,7 +62,26 @@ impl Period {
             start,
             end,
             offsets: offsets(zone, start, end),
+            zone,
         })
+    }
+
+    /// Each day of the range with the instants it begins and ends.
+    pub fn day_bounds(&self) -> impl Iterator<Item = (NaiveDate, DateTime<Utc>, DateTime<Utc>)> + use<> {
+        let zone = self.zone;
+        self.days().map(move |day| {
+            let next = day.succ_opt().unwrap_or(day);
+            (day, midnight(day, zone), midnight(next, zone))
+        })
+    }
+
+    /// The same days' clock, over the days of `start..end` only.
+    pub fn within(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Period {
+        Period {
+            start,
+            end,
+            ..self.clone()
+        }
     }
 
     pub fn days(&self) -> impl Iterator<Item = NaiveDate> + use<> {

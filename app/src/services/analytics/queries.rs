@@ -1,15 +1,18 @@
-//! The report's SQL: every figure is grouped in the database, over the orders of one business
-//! in `start..end` found through the `(business_id, created_at)` index, so what comes back is
-//! a row per day, status, hour or product, never a row per order.
+//! The report's SQL: every figure is grouped in the database, so what comes back is a row per
+//! day, status, hour, bucket or product, never a row per order. Counts, sums and response
+//! times come from the 15-minute summaries the `rollups` migration keeps (`order_slots`,
+//! `product_slots`, `span_slots`, `delivery_slots`), a month of them being tens of thousands of
+//! rows at most; customers from `orders` through its `(business_id, created_at)` index, for
+//! the days no earlier report kept (`visitor_days`).
 //!
-//! The engines differ in three things, written per backend: local days and hours (SQLite's
-//! `date()` modifiers, PostgreSQL's intervals), the seconds between two `response_times`
-//! stamps (JSON text in SQLite, `jsonb` in PostgreSQL) and sums, which PostgreSQL widens to
+//! Local days and hours of a slot are integer arithmetic on its number, the same on both
+//! engines; over `orders` they are written per backend (SQLite's `date()` modifiers,
+//! PostgreSQL's intervals). Sums are cast back to integers, as PostgreSQL widens them to
 //! `numeric`. Parameters are numbered so each value is bound once and used wherever needed.
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::OrderStatus;
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 
@@ -63,6 +66,14 @@ pub struct Driver {
     pub delivered: u64,
 }
 
+/// How a statement's range is bound: as instants, for queries over `orders`, or as slot
+/// numbers, for the summaries.
+#[derive(Clone, Copy)]
+enum Bounds {
+    Instants,
+    Slots,
+}
+
 /// One business over one period, on one engine.
 pub struct Scope<'a> {
     backend: DbBackend,
@@ -70,7 +81,8 @@ pub struct Scope<'a> {
     period: &'a Period,
 }
 
-/// `$1`, `$2`, `$3`: the business and the ends of the range; the clock changes follow.
+/// `$1`, `$2`, `$3`: the business and the ends of the range; the clock changes follow, as
+/// instants or slots like the ends.
 const BUSINESS: usize = 1;
 const START: usize = 2;
 const END: usize = 3;
@@ -87,19 +99,20 @@ impl<'a> Scope<'a> {
 
     pub async fn by_day_and_status(&self, db: &impl ConnectionTrait) -> Result<Vec<DayStatus>, ServiceError> {
         let sql = format!(
-            "SELECT {day} AS day, o.status AS status, COUNT(*) AS orders, {amount} AS amount \
-             FROM orders o WHERE {range} GROUP BY 1, 2",
-            day = self.day("o.created_at"),
-            amount = self.sum("o.total_amount"),
-            range = self.range("o"),
+            "SELECT {day} AS day, s.status AS status, {orders} AS orders, {amount} AS amount \
+             FROM order_slots s WHERE {slots} GROUP BY 1, 2",
+            day = self.slot_day(),
+            orders = self.sum("s.orders"),
+            amount = self.sum("s.amount"),
+            slots = self.slots(),
         );
-        self.rows(db, sql)
+        self.rows(db, Bounds::Slots, sql)
             .await?
             .iter()
             .map(|row| {
                 let status: String = row.try_get("", "status")?;
                 Ok(DayStatus {
-                    day: day(row)?,
+                    day: epoch_day(row)?,
                     status: status
                         .parse()
                         .map_err(|_| ServiceError::Internal(format!("unknown order status {status}")))?,
@@ -112,18 +125,20 @@ impl<'a> Scope<'a> {
 
     pub async fn by_day_and_hour(&self, db: &impl ConnectionTrait) -> Result<Vec<DayHour>, ServiceError> {
         let sql = format!(
-            "SELECT {day} AS day, {hour} AS hour, COUNT(*) AS orders FROM orders o WHERE {range} GROUP BY 1, 2",
-            day = self.day("o.created_at"),
-            hour = self.hour("o.created_at"),
-            range = self.range("o"),
+            "SELECT {day} AS day, ({local} % 86400) / 3600 AS hour, {orders} AS orders \
+             FROM order_slots s WHERE {slots} GROUP BY 1, 2",
+            day = self.slot_day(),
+            local = self.slot_local(),
+            orders = self.sum("s.orders"),
+            slots = self.slots(),
         );
-        self.rows(db, sql)
+        self.rows(db, Bounds::Slots, sql)
             .await?
             .iter()
             .map(|row| {
                 let hour: i64 = row.try_get("", "hour")?;
                 Ok(DayHour {
-                    day: day(row)?,
+                    day: epoch_day(row)?,
                     hour: hour.clamp(0, 23) as u32,
                     orders: count(row, "orders")?,
                 })
@@ -132,17 +147,16 @@ impl<'a> Scope<'a> {
     }
 
     /// Every product sold in orders that were not cancelled; a business sells a catalog's
-    /// worth of names, so ranking them is left to the caller.
+    /// worth of names, so ranking them is left to the caller. A name whose items were all
+    /// edited away sums to nothing and is left out.
     pub async fn products(&self, db: &impl ConnectionTrait) -> Result<Vec<Product>, ServiceError> {
         let sql = format!(
-            "SELECT i.name AS name, SUM(i.quantity) AS quantity, {amount} AS amount \
-             FROM orders o JOIN order_items i ON i.order_id = o.id \
-             WHERE {range} AND o.status <> '{cancelled}' GROUP BY i.name",
-            amount = self.sum("i.line_total"),
-            range = self.range("o"),
-            cancelled = OrderStatus::Cancelled.as_str(),
+            "SELECT s.name AS name, SUM(s.quantity) AS quantity, {amount} AS amount \
+             FROM product_slots s WHERE {slots} GROUP BY s.name HAVING SUM(s.quantity) > 0",
+            amount = self.sum("s.amount"),
+            slots = self.slots(),
         );
-        self.rows(db, sql)
+        self.rows(db, Bounds::Slots, sql)
             .await?
             .iter()
             .map(|row| {
@@ -155,62 +169,152 @@ impl<'a> Scope<'a> {
             .collect()
     }
 
-    /// Seconds from step `from` to step `to` of each order's `response_times`, summarised by
-    /// the order's day with window functions: the median is the element at rank n/2 + 1
-    /// (as `response_times::median` takes it), the 90th percentile the one at ⌈0.9 n⌉.
-    pub async fn spans(&self, db: &impl ConnectionTrait, from: &str, to: &str) -> Result<Spans, ServiceError> {
+    /// The median and 90th percentile of span `span` (as the `span_slots` migration names
+    /// them) by the order's day and over the range, from the counts of orders per bucket: the
+    /// median is the element at rank n/2 + 1 (as `response_times::median` takes it), the 90th
+    /// percentile the one at ⌈0.9 n⌉, each read as the lower end of its bucket.
+    pub async fn spans(&self, db: &impl ConnectionTrait, span: &str) -> Result<Spans, ServiceError> {
         let sql = format!(
-            "WITH spans AS ( \
-               SELECT {day} AS day, {seconds} AS seconds FROM orders o WHERE {range} \
-             ), ranked AS ( \
-               SELECT day, seconds, \
-                 ROW_NUMBER() OVER (PARTITION BY day ORDER BY seconds) AS n, \
-                 COUNT(*) OVER (PARTITION BY day) AS total, \
-                 ROW_NUMBER() OVER (ORDER BY seconds) AS overall_n, \
-                 COUNT(*) OVER () AS overall_total \
-               FROM spans WHERE seconds >= 0 \
-             ) \
-             SELECT day, MAX(total) AS total, \
-               MAX(CASE WHEN n = total / 2 + 1 THEN seconds END) AS median, \
-               MAX(CASE WHEN n = (9 * total + 9) / 10 THEN seconds END) AS p90 \
-             FROM ranked GROUP BY day \
-             UNION ALL \
-             SELECT NULL, MAX(overall_total), \
-               MAX(CASE WHEN overall_n = overall_total / 2 + 1 THEN seconds END), \
-               MAX(CASE WHEN overall_n = (9 * overall_total + 9) / 10 THEN seconds END) \
-             FROM ranked",
-            day = self.day("o.created_at"),
-            seconds = self.seconds_between(from, to),
-            range = self.range("o"),
+            "SELECT {day} AS day, s.bucket AS bucket, {orders} AS orders FROM span_slots s \
+             WHERE s.span = '{span}' AND {slots} GROUP BY 1, 2",
+            day = self.slot_day(),
+            orders = self.sum("s.orders"),
+            slots = self.slots(),
         );
-        let mut spans = Spans::default();
-        for row in self.rows(db, sql).await? {
-            let total: Option<i64> = row.try_get("", "total")?;
-            let median: Option<f64> = row.try_get("", "median")?;
-            let p90: Option<f64> = row.try_get("", "p90")?;
-            let (Some(total), Some(median), Some(p90)) = (total, median, p90) else {
+        let mut by_day: BTreeMap<NaiveDate, BTreeMap<i64, u64>> = BTreeMap::new();
+        let mut overall: BTreeMap<i64, u64> = BTreeMap::new();
+        for row in self.rows(db, Bounds::Slots, sql).await? {
+            let orders = count(&row, "orders")?;
+            if orders == 0 {
                 continue;
-            };
-            let percentiles = Percentiles {
-                count: u64::try_from(total).unwrap_or_default(),
-                median,
-                p90,
-            };
-            match row.try_get::<Option<String>>("", "day")? {
-                Some(text) => {
-                    spans.by_day.insert(parse_day(&text)?, percentiles);
-                }
-                None => spans.overall = Some(percentiles),
             }
+            let bucket: i64 = row.try_get("", "bucket")?;
+            *by_day.entry(epoch_day(&row)?).or_default().entry(bucket).or_default() += orders;
+            *overall.entry(bucket).or_default() += orders;
         }
-        Ok(spans)
+        Ok(Spans {
+            by_day: by_day
+                .into_iter()
+                .filter_map(|(day, buckets)| Some((day, percentiles(&buckets)?)))
+                .collect(),
+            overall: percentiles(&overall),
+        })
+    }
+
+    /// New and returning customers of each day of the range. A day that is over comes from
+    /// `visitor_days` when an earlier report counted it (any order that could change it makes
+    /// the database forget it); the others are counted from `orders`, and the finished ones
+    /// kept for the next report.
+    pub async fn visitors(&self, db: &impl ConnectionTrait) -> Result<Vec<Visitors>, ServiceError> {
+        let days: Vec<(NaiveDate, DateTime<Utc>, DateTime<Utc>)> = self.period.day_bounds().collect();
+        let sql = format!(
+            "SELECT starts, ends, new_customers, returning_customers FROM visitor_days \
+             WHERE business_id = {} AND starts >= {} AND ends <= {}",
+            self.param(BUSINESS),
+            self.param(START),
+            self.param(END),
+        );
+        let values: Vec<Value> = vec![
+            self.business_id.into(),
+            self.period.start.timestamp().into(),
+            self.period.end.timestamp().into(),
+        ];
+        let mut kept: BTreeMap<(i64, i64), (u64, u64)> = BTreeMap::new();
+        for row in db
+            .query_all_raw(Statement::from_sql_and_values(self.backend, sql, values))
+            .await?
+        {
+            kept.insert(
+                (row.try_get("", "starts")?, row.try_get("", "ends")?),
+                (count(&row, "new_customers")?, count(&row, "returning_customers")?),
+            );
+        }
+        let is_kept =
+            |start: &DateTime<Utc>, end: &DateTime<Utc>| kept.contains_key(&(start.timestamp(), end.timestamp()));
+        let missing: Vec<_> = days.iter().filter(|(_, start, end)| !is_kept(start, end)).collect();
+        let counted = match (missing.first(), missing.last()) {
+            (Some((_, start, _)), Some((_, _, end))) => {
+                let period = self.period.within(*start, *end);
+                let counted = Scope {
+                    period: &period,
+                    ..*self
+                }
+                .count_visitors(db)
+                .await?;
+                let settled = Utc::now() - chrono::Duration::minutes(SETTLING_MINUTES);
+                let finished = missing
+                    .iter()
+                    .filter(|(_, _, end)| *end <= settled)
+                    .map(|(day, start, end)| {
+                        let visitors = counted.get(day);
+                        (
+                            *start,
+                            *end,
+                            visitors.map_or(0, |v| v.new),
+                            visitors.map_or(0, |v| v.returning),
+                        )
+                    });
+                self.keep_visitors(db, finished.collect()).await;
+                counted
+            }
+            _ => BTreeMap::new(),
+        };
+        Ok(days
+            .into_iter()
+            .map(|(day, start, end)| {
+                let (new, returning) = kept
+                    .get(&(start.timestamp(), end.timestamp()))
+                    .copied()
+                    .or_else(|| counted.get(&day).map(|v| (v.new, v.returning)))
+                    .unwrap_or_default();
+                Visitors { day, new, returning }
+            })
+            .collect())
+    }
+
+    /// Keeps counted days for later reports; a report that cannot keep them is still right, so
+    /// a failure here is only logged.
+    async fn keep_visitors(&self, db: &impl ConnectionTrait, days: Vec<(DateTime<Utc>, DateTime<Utc>, u64, u64)>) {
+        if days.is_empty() {
+            return;
+        }
+        let mut values: Vec<Value> = vec![self.business_id.into()];
+        let mut rows = Vec::with_capacity(days.len());
+        for (start, end, new, returning) in days {
+            let first = values.len() + 1;
+            rows.push(format!(
+                "({}, {}, {}, {}, {})",
+                self.param(BUSINESS),
+                self.param(first),
+                self.param(first + 1),
+                self.param(first + 2),
+                self.param(first + 3)
+            ));
+            values.extend([
+                start.timestamp().into(),
+                end.timestamp().into(),
+                Value::from(i64::try_from(new).unwrap_or(i64::MAX)),
+                Value::from(i64::try_from(returning).unwrap_or(i64::MAX)),
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO visitor_days (business_id, starts, ends, new_customers, returning_customers) \
+             VALUES {} ON CONFLICT (business_id, starts, ends) DO NOTHING",
+            rows.join(", ")
+        );
+        if let Err(error) = db
+            .execute_raw(Statement::from_sql_and_values(self.backend, sql, values))
+            .await
+        {
+            tracing::warn!(%error, business = self.business_id, "cannot keep counted visitor days");
+        }
     }
 
     /// Distinct customers by day, and the customers whose first order ever falls on each day:
     /// their first order in the range, with none before it. Customers are per business, and
     /// the `customer_id` index finds an older order at its first entry for a regular, so the
     /// check costs one lookup per customer.
-    pub async fn visitors(&self, db: &impl ConnectionTrait) -> Result<Vec<Visitors>, ServiceError> {
+    async fn count_visitors(&self, db: &impl ConnectionTrait) -> Result<BTreeMap<NaiveDate, Visitors>, ServiceError> {
         let sql = format!(
             "WITH visits AS ( \
                SELECT o.customer_id AS customer_id, {day} AS day, o.created_at AS created_at \
@@ -231,7 +335,7 @@ impl<'a> Scope<'a> {
             start = self.param(START),
         );
         let mut days: BTreeMap<NaiveDate, Visitors> = BTreeMap::new();
-        for row in self.rows(db, sql).await? {
+        for row in self.rows(db, Bounds::Instants, sql).await? {
             let date = day(&row)?;
             let customers = count(&row, "customers")?;
             let visitors = days.entry(date).or_insert(Visitors {
@@ -246,28 +350,24 @@ impl<'a> Scope<'a> {
             }
         }
         // `returning` held every customer of the day so far; the new ones are not returning.
-        Ok(days
-            .into_values()
-            .map(|visitors| Visitors {
-                returning: visitors.returning.saturating_sub(visitors.new),
-                ..visitors
-            })
-            .collect())
+        for visitors in days.values_mut() {
+            visitors.returning = visitors.returning.saturating_sub(visitors.new);
+        }
+        Ok(days)
     }
 
-    /// Deliveries assigned in the range (the `(business_id, assigned_at)` index), by driver.
+    /// Deliveries assigned in the range by driver (key 0 in the summary: none).
     pub async fn drivers(&self, db: &impl ConnectionTrait) -> Result<Vec<Driver>, ServiceError> {
         let sql = format!(
-            "SELECT d.driver_id AS driver_id, MAX(r.name) AS name, COUNT(*) AS deliveries, \
-               COUNT(d.delivered_at) AS delivered \
-             FROM deliveries d LEFT JOIN drivers r ON r.id = d.driver_id \
-             WHERE d.business_id = {business} AND d.assigned_at >= {start} AND d.assigned_at < {end} \
-             GROUP BY d.driver_id",
-            business = self.param(BUSINESS),
-            start = self.param(START),
-            end = self.param(END),
+            "SELECT NULLIF(s.driver_key, 0) AS driver_id, MAX(r.name) AS name, {deliveries} AS deliveries, \
+               {delivered} AS delivered \
+             FROM delivery_slots s LEFT JOIN drivers r ON r.id = s.driver_key \
+             WHERE {slots} GROUP BY s.driver_key HAVING SUM(s.deliveries) > 0",
+            deliveries = self.sum("s.deliveries"),
+            delivered = self.sum("s.delivered"),
+            slots = self.slots(),
         );
-        self.rows(db, sql)
+        self.rows(db, Bounds::Slots, sql)
             .await?
             .iter()
             .map(|row| {
@@ -281,16 +381,26 @@ impl<'a> Scope<'a> {
             .collect()
     }
 
-    /// Runs `sql` with the business and the range bound, and the clock changes when it reads
-    /// local time (PostgreSQL refuses values a statement does not use).
-    async fn rows(&self, db: &impl ConnectionTrait, sql: String) -> Result<Vec<QueryResult>, ServiceError> {
-        let mut values: Vec<Value> = vec![
+    /// Runs `sql` with the business, the range and the clock changes bound as `bounds` says
+    /// (the changes only when it reads local time: PostgreSQL refuses values a statement does
+    /// not use).
+    async fn rows(
+        &self,
+        db: &impl ConnectionTrait,
+        bounds: Bounds,
+        sql: String,
+    ) -> Result<Vec<QueryResult>, ServiceError> {
+        let bound = |at: DateTime<Utc>| match bounds {
+            Bounds::Instants => Value::from(at),
+            Bounds::Slots => Value::from(slot(at)),
+        };
+        let mut values = vec![
             self.business_id.into(),
-            self.period.start.into(),
-            self.period.end.into(),
+            bound(self.period.start),
+            bound(self.period.end),
         ];
         if sql.contains(&self.param(FIRST_CHANGE)) {
-            values.extend(self.period.offsets.iter().skip(1).map(|(at, _)| Value::from(*at)));
+            values.extend(self.period.offsets.iter().skip(1).map(|(at, _)| bound(*at)));
         }
         Ok(db
             .query_all_raw(Statement::from_sql_and_values(self.backend, sql, values))
@@ -337,17 +447,6 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The hour of the local clock, 0 to 23.
-    fn hour(&self, column: &str) -> String {
-        match self.backend {
-            DbBackend::Postgres => format!("CAST(EXTRACT(HOUR FROM {}) AS BIGINT)", self.local(column)),
-            _ => format!(
-                "CAST(strftime('%H', {column}, ({}) || ' minutes') AS INTEGER)",
-                self.offset(column)
-            ),
-        }
-    }
-
     /// PostgreSQL: the wall-clock time of a `timestamptz` column.
     fn local(&self, column: &str) -> String {
         format!(
@@ -356,19 +455,25 @@ impl<'a> Scope<'a> {
         )
     }
 
-    /// Seconds from one stamp of `orders.response_times` to another; null unless both exist.
-    fn seconds_between(&self, from: &str, to: &str) -> String {
-        match self.backend {
-            DbBackend::Postgres => format!(
-                "CAST(EXTRACT(EPOCH FROM (CAST(o.response_times ->> '{to}' AS TIMESTAMPTZ) \
-                 - CAST(o.response_times ->> '{from}' AS TIMESTAMPTZ))) AS DOUBLE PRECISION)"
-            ),
-            // julianday() carries about 20 µs of rounding; milliseconds are plenty.
-            _ => format!(
-                "ROUND((julianday(json_extract(o.response_times, '$.{to}')) \
-                 - julianday(json_extract(o.response_times, '$.{from}'))) * 86400.0, 3)"
-            ),
-        }
+    /// The summary rows `s` of the business in the range's slots.
+    fn slots(&self) -> String {
+        format!(
+            "s.business_id = {} AND s.slot >= {} AND s.slot < {}",
+            self.param(BUSINESS),
+            self.param(START),
+            self.param(END),
+        )
+    }
+
+    /// Seconds since 1970 on the local clock at the start of slot `s.slot`: integer arithmetic,
+    /// the same on both engines.
+    fn slot_local(&self) -> String {
+        format!("(s.slot * {SLOT_SECONDS} + ({}) * 60)", self.offset("s.slot"))
+    }
+
+    /// The local day of slot `s.slot`, as days since 1970.
+    fn slot_day(&self) -> String {
+        format!("{} / 86400", self.slot_local())
     }
 
     /// A sum of integers that is an integer on both engines (never null: 0 over no rows).
@@ -376,6 +481,48 @@ impl<'a> Scope<'a> {
         format!("CAST(COALESCE(SUM({expression}), 0) AS BIGINT)")
     }
 }
+
+/// How long after a day ends before its customers are kept: an order stamped just before
+/// midnight may still be on its way into the database.
+const SETTLING_MINUTES: i64 = 5;
+
+/// Seconds in a slot of the `*_slots` summaries.
+const SLOT_SECONDS: i64 = 900;
+
+/// The slot an instant falls in.
+fn slot(at: DateTime<Utc>) -> i64 {
+    at.timestamp().div_euclid(SLOT_SECONDS)
+}
+
+/// The element at rank `rank` (from 1) of the values counted in `buckets`.
+fn ranked(buckets: &BTreeMap<i64, u64>, rank: u64) -> Option<f64> {
+    let mut seen = 0;
+    buckets.iter().find_map(|(bucket, orders)| {
+        seen += orders;
+        (seen >= rank).then_some(*bucket as f64)
+    })
+}
+
+fn percentiles(buckets: &BTreeMap<i64, u64>) -> Option<Percentiles> {
+    let count: u64 = buckets.values().sum();
+    Some(Percentiles {
+        count,
+        median: ranked(buckets, count / 2 + 1)?,
+        p90: ranked(buckets, (9 * count).div_ceil(10))?,
+    })
+}
+
+fn epoch_day(row: &QueryResult) -> Result<NaiveDate, ServiceError> {
+    let days: i64 = row.try_get("", "day")?;
+    i32::try_from(days)
+        .ok()
+        .and_then(|days| days.checked_add(UNIX_EPOCH_DAY_FROM_CE))
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .ok_or_else(|| ServiceError::Internal(format!("day {days} is out of range")))
+}
+
+/// 1970-01-01 counted from 0001-01-01 as day 1.
+const UNIX_EPOCH_DAY_FROM_CE: i32 = 719_163;
 
 fn day(row: &QueryResult) -> Result<NaiveDate, ServiceError> {
     parse_day(&row.try_get::<String>("", "day")?)
