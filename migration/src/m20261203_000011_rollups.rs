@@ -319,6 +319,12 @@ impl MigrationTrait for Migration {
         for statement in sql.backfill() {
             db.execute_unprepared(&statement).await?;
         }
+        if postgres {
+            // Statistics now, not at autovacuum's next pass: without them a month of summary
+            // rows is planned as a handful.
+            db.execute_unprepared("ANALYZE order_slots, product_slots, span_slots, delivery_slots")
+                .await?;
+        }
         let (add_order, remove_order) = (sql.add_order(), sql.remove_order());
         let (forget_new, forget_old) = (sql.forget_visitors("NEW"), sql.forget_visitors("OLD"));
         let (add_spans, remove_spans) = (sql.add_spans(), sql.remove_spans());

@@ -8,8 +8,8 @@ use entity::{
     order_items, orders, products,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QuerySelect, Set, Statement,
     sea_query::{Expr, Func},
 };
 use serde_json::{Value, json};
@@ -426,7 +426,24 @@ async fn insert_lines(txn: &DatabaseTransaction, order_id: i64, lines: &[PricedL
     Ok(())
 }
 
+/// The first half of the advisory lock key that serialises numbering a business's orders on
+/// PostgreSQL ("NoOr"); the WhatsApp leases and backups use other halves.
+const NUMBERING_LOCK: i32 = 0x4e6f_4f72;
+
+/// The business's next order number. On PostgreSQL the transaction first takes the business's
+/// numbering lock, so writers queue instead of picking the same number and failing: under load
+/// the retries alone ran out. SQLite lets one writer in at a time already.
 pub(crate) async fn next_order_number(txn: &DatabaseTransaction, business_id: i64) -> Result<i64, ServiceError> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Ids beyond i32 share a key with another business: they only wait for each other.
+        let key = (business_id & i64::from(i32::MAX)) as i32;
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            [NUMBERING_LOCK.into(), key.into()],
+        ))
+        .await?;
+    }
     let max: Option<Option<i64>> = orders::Entity::find()
         .filter(orders::Column::BusinessId.eq(business_id))
         .select_only()
