@@ -729,7 +729,7 @@ async fn expect_summaries_match(db: &DatabaseConnection, business_id: i64) {
             ("confirm", "received", "confirmed"),
             ("deliver", "confirmed", "delivered"),
         ] {
-            let stamp = |step: &str| order.response_times[step].as_str().map(|text| at(text));
+            let stamp = |step: &str| order.response_times[step].as_str().map(at);
             if let (Some(from), Some(to)) = (stamp(from), stamp(to)) {
                 let seconds = (to - from).num_milliseconds() as f64 / 1000.0;
                 spans
