@@ -75,7 +75,8 @@ impl Period {
         })
     }
 
-    /// The same days' clock, over the days of `start..end` only.
+    /// This period's clock (zone and offsets) over `start..end` only, for reading part of it;
+    /// `from` and `to` stay the whole report's.
     pub fn within(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Period {
         Period {
             start,
