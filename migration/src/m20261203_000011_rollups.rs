@@ -225,6 +225,35 @@ impl Dialect {
         )
     }
 
+    /// The triggers that take an old row's share out and put a new row's in, on `table` and
+    /// an update of `columns`; on PostgreSQL through the function `novi_rollup_{function}`.
+    fn row_triggers(&self, table: &str, function: &str, columns: &str, remove: &str, add: &str) -> Vec<String> {
+        if self.postgres {
+            vec![
+                format!(
+                    "CREATE FUNCTION novi_rollup_{function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                       IF TG_OP IN ('UPDATE', 'DELETE') THEN {remove} END IF; \
+                       IF TG_OP IN ('INSERT', 'UPDATE') THEN {add} END IF; \
+                       RETURN NULL; \
+                     END $$"
+                ),
+                format!(
+                    "CREATE TRIGGER {table}_rollup AFTER INSERT OR DELETE OR UPDATE OF {columns} \
+                     ON {table} FOR EACH ROW EXECUTE FUNCTION novi_rollup_{function}()"
+                ),
+            ]
+        } else {
+            vec![
+                format!("CREATE TRIGGER {table}_rollup_insert AFTER INSERT ON {table} BEGIN {add} END"),
+                format!("CREATE TRIGGER {table}_rollup_delete AFTER DELETE ON {table} BEGIN {remove} END"),
+                format!(
+                    "CREATE TRIGGER {table}_rollup_update AFTER UPDATE OF {columns} ON {table} \
+                     BEGIN {remove} {add} END"
+                ),
+            ]
+        }
+    }
+
     /// Summaries of the orders already written.
     fn backfill(&self) -> Vec<String> {
         let mut statements = vec![
@@ -329,8 +358,6 @@ impl MigrationTrait for Migration {
         let (forget_new, forget_old) = (sql.forget_visitors("NEW"), sql.forget_visitors("OLD"));
         let (add_spans, remove_spans) = (sql.add_spans(), sql.remove_spans());
         let (add_products, remove_products) = (sql.add_products_of_order(), sql.remove_products_of_order());
-        let (add_item, remove_item) = (sql.add_item(), sql.remove_item());
-        let (add_delivery, remove_delivery) = (sql.add_delivery(), sql.remove_delivery());
         let triggers = if postgres {
             vec![
                 format!(
@@ -344,28 +371,6 @@ impl MigrationTrait for Migration {
                 format!(
                     "CREATE TRIGGER orders_rollup AFTER INSERT OR DELETE OR UPDATE OF {ORDER_COLUMNS} \
                      ON orders FOR EACH ROW EXECUTE FUNCTION novi_rollup_orders()"
-                ),
-                format!(
-                    "CREATE FUNCTION novi_rollup_items() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
-                       IF TG_OP IN ('UPDATE', 'DELETE') THEN {remove_item} END IF; \
-                       IF TG_OP IN ('INSERT', 'UPDATE') THEN {add_item} END IF; \
-                       RETURN NULL; \
-                     END $$"
-                ),
-                format!(
-                    "CREATE TRIGGER order_items_rollup AFTER INSERT OR DELETE OR UPDATE OF {ITEM_COLUMNS} \
-                     ON order_items FOR EACH ROW EXECUTE FUNCTION novi_rollup_items()"
-                ),
-                format!(
-                    "CREATE FUNCTION novi_rollup_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
-                       IF TG_OP IN ('UPDATE', 'DELETE') THEN {remove_delivery} END IF; \
-                       IF TG_OP IN ('INSERT', 'UPDATE') THEN {add_delivery} END IF; \
-                       RETURN NULL; \
-                     END $$"
-                ),
-                format!(
-                    "CREATE TRIGGER deliveries_rollup AFTER INSERT OR DELETE OR UPDATE OF {DELIVERY_COLUMNS} \
-                     ON deliveries FOR EACH ROW EXECUTE FUNCTION novi_rollup_deliveries()"
                 ),
             ]
         } else {
@@ -386,22 +391,23 @@ impl MigrationTrait for Migration {
                     "CREATE TRIGGER orders_rollup_items AFTER UPDATE OF business_id, status, created_at ON orders \
                      WHEN {ITEMS_MOVE} BEGIN {remove_products} {add_products} END"
                 ),
-                format!("CREATE TRIGGER order_items_rollup_insert AFTER INSERT ON order_items BEGIN {add_item} END"),
-                format!("CREATE TRIGGER order_items_rollup_delete AFTER DELETE ON order_items BEGIN {remove_item} END"),
-                format!(
-                    "CREATE TRIGGER order_items_rollup_update AFTER UPDATE OF {ITEM_COLUMNS} ON order_items \
-                     BEGIN {remove_item} {add_item} END"
-                ),
-                format!("CREATE TRIGGER deliveries_rollup_insert AFTER INSERT ON deliveries BEGIN {add_delivery} END"),
-                format!(
-                    "CREATE TRIGGER deliveries_rollup_delete AFTER DELETE ON deliveries BEGIN {remove_delivery} END"
-                ),
-                format!(
-                    "CREATE TRIGGER deliveries_rollup_update AFTER UPDATE OF {DELIVERY_COLUMNS} ON deliveries \
-                     BEGIN {remove_delivery} {add_delivery} END"
-                ),
             ]
         };
+        let items = sql.row_triggers(
+            "order_items",
+            "items",
+            ITEM_COLUMNS,
+            &sql.remove_item(),
+            &sql.add_item(),
+        );
+        let deliveries = sql.row_triggers(
+            "deliveries",
+            "deliveries",
+            DELIVERY_COLUMNS,
+            &sql.remove_delivery(),
+            &sql.add_delivery(),
+        );
+        let triggers = triggers.into_iter().chain(items).chain(deliveries);
         for trigger in triggers {
             db.execute_unprepared(&trigger).await?;
         }
