@@ -37,6 +37,10 @@ struct Args {
     /// (`NOVI_WHATSAPP=simulator`), linking it first if it is not.
     #[arg(long)]
     whatsapp: Option<String>,
+    /// Where the WhatsApp simulator answers, when it runs on its own (`novi simulator`) rather
+    /// than inside Novi at `/dev/whatsapp`.
+    #[arg(long)]
+    simulator: Option<String>,
 }
 
 /// The mix: each kind with its share of requests. Reads dominate, as on a dashboard.
@@ -74,6 +78,7 @@ struct Shared {
     created: Mutex<Vec<i64>>,
     /// The business's WhatsApp number customers write to, when messages are in the mix.
     whatsapp: Option<String>,
+    simulator: String,
 }
 
 #[derive(Default)]
@@ -171,8 +176,12 @@ async fn prepare(client: &reqwest::Client, args: &Args) -> Shared {
                 .collect()
         })
         .unwrap_or_default();
+    let simulator = args.simulator.as_deref().map_or_else(
+        || format!("{base}/dev/whatsapp"),
+        |url| url.trim_end_matches('/').to_string(),
+    );
     if let Some(phone) = &args.whatsapp {
-        link(client, &base, &token, phone).await;
+        link(client, &base, &simulator, &token, phone).await;
     }
     Shared {
         base,
@@ -182,11 +191,12 @@ async fn prepare(client: &reqwest::Client, args: &Args) -> Shared {
         products,
         created: Mutex::new(Vec::new()),
         whatsapp: args.whatsapp.clone(),
+        simulator,
     }
 }
 
 /// Scans the business's QR with the simulator's phone unless it is connected already.
-async fn link(client: &reqwest::Client, base: &str, token: &str, phone: &str) {
+async fn link(client: &reqwest::Client, base: &str, simulator: &str, token: &str, phone: &str) {
     for _ in 0..60 {
         let state: Value = client
             .get(format!("{base}/api/whatsapp"))
@@ -201,7 +211,7 @@ async fn link(client: &reqwest::Client, base: &str, token: &str, phone: &str) {
             (Some("connected"), _) => return,
             (Some("qr"), Some(qr)) => {
                 let scan = client
-                    .post(format!("{base}/dev/whatsapp/api/scan"))
+                    .post(format!("{simulator}/api/scan"))
                     .json(&json!({"qr": qr, "phone": phone}))
                     .send()
                     .await
@@ -298,7 +308,7 @@ async fn request(client: &reqwest::Client, shared: &Shared, kind: &str, rng: &mu
                 "body": MESSAGES.choose(rng).unwrap(),
                 "id": format!("load-{}", rng.random::<u64>()),
             });
-            ("POST", "/dev/whatsapp/api/messages".to_string(), Some(body))
+            ("POST", format!("{}/api/messages", shared.simulator), Some(body))
         }
         _ => {
             let to = chrono::Utc::now().date_naive();
@@ -306,9 +316,14 @@ async fn request(client: &reqwest::Client, shared: &Shared, kind: &str, rng: &mu
             ("GET", format!("/api/analytics?from={from}&to={to}"), None)
         }
     };
+    let url = if path.starts_with('/') {
+        format!("{base}{path}")
+    } else {
+        path
+    };
     let mut builder = match method {
-        "POST" => client.post(format!("{base}{path}")),
-        _ => client.get(format!("{base}{path}")),
+        "POST" => client.post(url),
+        _ => client.get(url),
     }
     .bearer_auth(&shared.token);
     if let Some(body) = body {

@@ -1,8 +1,9 @@
-//! Orders: reading them (`query`), pricing lines against the catalog (`pricing`) and changing
+//! Orders: reading them (`query`, with `positions` for deep pages and dates), pricing lines against the catalog (`pricing`) and changing
 //! them (`changes`), always within the caller's business.
 
 mod changes;
 mod conversation;
+mod positions;
 mod pricing;
 mod query;
 

@@ -19,10 +19,15 @@ use crate::{
     services::{access::Permission, auth::Caller, products, tallies},
 };
 
+use super::positions::{self, Range, Start};
+
 pub const DEFAULT_LIMIT: u64 = 20;
 pub const MAX_LIMIT: u64 = 100;
 /// Far past any real list; keeps the row offset well inside what the databases accept.
 const MAX_PAGE: u64 = 1_000_000;
+/// From here on a page's start is looked up in the summaries rather than skipped to: about a
+/// slot's worth of a busy business's orders.
+const DEEP_OFFSET: u64 = 200;
 
 pub async fn list(db: &DatabaseConnection, caller: &Caller, query: OrderQuery) -> Result<OrderPage, ServiceError> {
     caller.require(Permission::ViewOrders)?;
@@ -53,20 +58,43 @@ pub async fn list(db: &DatabaseConnection, caller: &Caller, query: OrderQuery) -
     // The id breaks ties so pages never overlap or skip rows.
     select = select
         .order_by(filter.sort, filter.direction.clone())
-        .order_by(orders::Column::Id, filter.direction);
+        .order_by(orders::Column::Id, filter.direction.clone());
 
-    // Counting a business's orders would read all of them; the running totals already know,
-    // unless the list is narrowed by date or by a search.
-    let total = if filter.from.is_none() && filter.to.is_none() && filter.search.is_none() {
-        tallies::orders(db, business, filter.status).await?
-    } else {
-        select.clone().count(db).await?
+    // Counting or skipping a business's orders one by one would read all of them; the running
+    // totals and the 15-minute summaries already know, unless the list is searched (or, to
+    // skip, sorted by something other than time).
+    let range = business.filter(|_| filter.search.is_none()).map(|business_id| Range {
+        business_id,
+        status: filter.status,
+        from: filter.from,
+        to: filter.to,
+    });
+    let dated = filter.from.is_some() || filter.to.is_some();
+    let total = match range {
+        Some(range) if dated => positions::count(db, range).await?,
+        _ if !dated && filter.search.is_none() => tallies::orders(db, business, filter.status).await?,
+        _ => select.clone().count(db).await?,
     };
-    let rows = select
-        .offset((filter.page - 1) * filter.limit)
-        .limit(filter.limit)
-        .all(db)
-        .await?;
+    let offset = (filter.page - 1) * filter.limit;
+    let start = match range {
+        _ if offset >= total => None,
+        Some(range) if offset >= DEEP_OFFSET && matches!(filter.sort, orders::Column::CreatedAt) => {
+            Some(positions::start(db, range, &filter.direction, offset).await?)
+        }
+        _ => Some(Start { boundary: None, offset }),
+    };
+    // Past the last order the page is empty, without asking.
+    let rows = match start {
+        Some(start) => {
+            start
+                .narrow(select, &filter.direction)
+                .offset(start.offset)
+                .limit(filter.limit)
+                .all(db)
+                .await?
+        }
+        None => Vec::new(),
+    };
     let orders = with_items(db, rows).await?;
     Ok(OrderPage {
         orders,
