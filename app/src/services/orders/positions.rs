@@ -14,6 +14,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, Select, Statement, Value,
 };
 
+use super::query::in_status_between;
 use crate::error::ServiceError;
 
 const SLOT_SECONDS: i64 = 900;
@@ -32,7 +33,6 @@ pub(super) struct Range {
 
 /// Where a page begins: `offset` orders past `boundary` in the list's direction (orders created
 /// before it, newest first; or from it on, oldest first), or past the range's start without one.
-#[derive(Debug, PartialEq)]
 pub(super) struct Start {
     pub boundary: Option<DateTime<Utc>>,
     pub offset: u64,
@@ -165,17 +165,10 @@ fn slot_start(slot: i64) -> DateTime<Utc> {
 
 /// The range's orders counted one by one.
 async fn counted(db: &impl ConnectionTrait, range: Range) -> Result<u64, ServiceError> {
-    let mut select = orders::Entity::find().filter(orders::Column::BusinessId.eq(range.business_id));
-    if let Some(status) = range.status {
-        select = select.filter(orders::Column::Status.eq(status));
-    }
-    if let Some(from) = range.from {
-        select = select.filter(orders::Column::CreatedAt.gte(from));
-    }
-    if let Some(to) = range.to {
-        select = select.filter(orders::Column::CreatedAt.lte(to));
-    }
-    Ok(select.count(db).await?)
+    let business = orders::Entity::find().filter(orders::Column::BusinessId.eq(range.business_id));
+    Ok(in_status_between(business, range.status, range.from, range.to)
+        .count(db)
+        .await?)
 }
 
 /// The orders of the whole slots, from their summaries.

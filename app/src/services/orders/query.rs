@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{enums::OrderStatus, order_items, orders};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde_json::Value;
@@ -38,15 +38,7 @@ pub async fn list(db: &DatabaseConnection, caller: &Caller, query: OrderQuery) -
     if let Some(business_id) = business {
         select = select.filter(orders::Column::BusinessId.eq(business_id));
     }
-    if let Some(status) = filter.status {
-        select = select.filter(orders::Column::Status.eq(status));
-    }
-    if let Some(from) = filter.from {
-        select = select.filter(orders::Column::CreatedAt.gte(from));
-    }
-    if let Some(to) = filter.to {
-        select = select.filter(orders::Column::CreatedAt.lte(to));
-    }
+    select = in_status_between(select, filter.status, filter.from, filter.to);
     if let Some(pattern) = &filter.search {
         let lower = |column: orders::Column| Expr::expr(Func::lower(Expr::col(column)));
         select = select.filter(
@@ -105,6 +97,25 @@ pub async fn list(db: &DatabaseConnection, caller: &Caller, query: OrderQuery) -
             pages: total.div_ceil(filter.limit),
         },
     })
+}
+
+/// Narrows `select` to orders in one status (or all) created between `from` and `to`, inclusive.
+pub(super) fn in_status_between(
+    mut select: Select<orders::Entity>,
+    status: Option<OrderStatus>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> Select<orders::Entity> {
+    if let Some(status) = status {
+        select = select.filter(orders::Column::Status.eq(status));
+    }
+    if let Some(from) = from {
+        select = select.filter(orders::Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = to {
+        select = select.filter(orders::Column::CreatedAt.lte(to));
+    }
+    select
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<OrderDto, ServiceError> {
