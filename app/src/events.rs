@@ -3,10 +3,15 @@
 //! holding up the ones who publish them. When several instances share PostgreSQL, published
 //! events go out through a relay (LISTEN/NOTIFY, in the server) and come back to every
 //! instance, this one included, which then delivers them to its listeners.
+//!
+//! An order event also empties its business's kept answers (`services::recent`) on every
+//! instance: the hub hears every change the dashboards hear.
 
 use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::{broadcast, mpsc, watch};
+
+use crate::services::recent::Answers;
 
 /// How many events a listener may fall behind before it starts missing some.
 const BACKLOG: usize = 1_024;
@@ -27,6 +32,7 @@ pub struct EventHub {
     sender: broadcast::Sender<Event>,
     closing: watch::Sender<bool>,
     relay: Option<mpsc::UnboundedSender<Event>>,
+    answers: Answers,
 }
 
 impl Default for EventHub {
@@ -35,6 +41,7 @@ impl Default for EventHub {
             sender: broadcast::channel(BACKLOG).0,
             closing: watch::channel(false).0,
             relay: None,
+            answers: Answers::default(),
         }
     }
 }
@@ -52,6 +59,8 @@ impl EventHub {
     }
 
     pub fn publish(&self, event: Event) {
+        // Before the relay brings it back, so the writer's next read already sees the change.
+        self.forget_answers(&event);
         match &self.relay {
             Some(relay) => {
                 if let Err(unsent) = relay.send(event) {
@@ -65,8 +74,20 @@ impl EventHub {
 
     /// Hands an event to this instance's listeners.
     pub fn deliver(&self, event: Event) {
+        self.forget_answers(&event);
         // No listener is not an error: nobody has the dashboard open.
         let _ = self.sender.send(event);
+    }
+
+    fn forget_answers(&self, event: &Event) {
+        if event.kind.starts_with("order.") {
+            self.answers.changed(event.business_id);
+        }
+    }
+
+    /// Order lists and reports answered recently, emptied by this hub's order events.
+    pub fn answers(&self) -> &Answers {
+        &self.answers
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
@@ -105,5 +126,48 @@ mod tests {
         };
         hub.publish(event.clone());
         assert_eq!(listener.recv().await.unwrap(), event);
+    }
+
+    #[tokio::test]
+    async fn order_events_empty_their_business_answers_whoever_published_them() {
+        let (hub, _relay) = EventHub::relayed();
+        let hub = &hub;
+        // Whether the business's first page had to be computed (was not kept).
+        let computed = |business_id| async move {
+            let mut computed = false;
+            hub.answers()
+                .order_lists
+                .get_or_compute(business_id, "first".into(), || async {
+                    computed = true;
+                    Ok(crate::dto::OrderPage {
+                        orders: Vec::new(),
+                        pagination: crate::dto::Pagination {
+                            page: 1,
+                            limit: 20,
+                            total: 0,
+                            pages: 0,
+                        },
+                    })
+                })
+                .await
+                .unwrap();
+            computed
+        };
+        let order = |business_id| Event {
+            business_id,
+            kind: "order.updated",
+            data: Value::Null,
+        };
+        assert!(computed(1).await && computed(2).await);
+        hub.publish(Event {
+            kind: "whatsapp.state",
+            ..order(1)
+        });
+        assert!(!computed(1).await, "not an order event");
+        hub.publish(order(1));
+        assert!(computed(1).await, "published here");
+        assert!(!computed(2).await);
+        hub.deliver(order(2));
+        assert!(computed(2).await, "relayed from another instance");
     }
 }

@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 use crate::{
     api::AppError,
     outlets::Outlets,
-    services::{auth::TokenKeys, backups::Schedule, secrets::SecretBox, whatsapp::Control},
+    services::{auth::TokenKeys, backups::Schedule, callers::Callers, secrets::SecretBox, whatsapp::Control},
 };
 
 #[derive(Clone, Debug)]
@@ -18,6 +18,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub leptos_options: LeptosOptions,
     pub tokens: TokenKeys,
+    /// Accounts whose tokens were checked a moment ago.
+    pub callers: Callers,
     /// Session cookies carry `Secure` when Novi is reached over HTTPS.
     pub secure_cookies: bool,
     /// The largest upload accepted (`MAX_FILE_SIZE`).

@@ -42,6 +42,10 @@ pub fn relay_events(
         loop {
             if listener.is_none() {
                 listener = listen(&pool).await;
+                if listener.is_some() {
+                    // Other instances' changes went unheard while nobody listened.
+                    hub.answers().clear();
+                }
             }
             tokio::select! {
                 _ = stop.changed() => return,

@@ -7,6 +7,7 @@ use app::{
     outlets::Outlets,
     services::{
         auth::TokenKeys,
+        callers::Callers,
         pipeline::Pipeline,
         secrets::SecretBox,
         whatsapp::{Control, Request},
@@ -106,6 +107,7 @@ impl Application {
             db,
             leptos_options,
             tokens: TokenKeys::new(jwt_secret.as_bytes()),
+            callers: Callers::default(),
             secure_cookies: config.public_url.starts_with("https://"),
             max_upload_bytes: config.max_file_size,
             outlets: Outlets::new(events, &config.public_url),

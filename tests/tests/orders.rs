@@ -14,6 +14,7 @@ on_every_engine!(
     the_business_shows_its_settings_and_stats,
     the_running_totals_follow_every_write,
     deep_pages_and_dated_totals_match_the_orders,
+    each_write_shows_in_the_next_list,
 );
 
 async fn the_order_list_pages_and_filters(engine: Engine) {
@@ -331,4 +332,72 @@ fn bound(raw: &str, end_of_day: bool) -> DateTime<Utc> {
         Err(_) if end_of_day => format!("{raw}T23:59:59.999999999Z").parse().unwrap(),
         Err(_) => format!("{raw}T00:00:00Z").parse().unwrap(),
     }
+}
+
+/// Lists are kept for a moment after they are answered, yet every write shows in the very next
+/// list: the same page, asked again right after each change.
+async fn each_write_shows_in_the_next_list(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.seed_demo(30).await;
+    let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
+    let newest = "/api/orders?limit=5";
+    let confirmed = "/api/orders?status=confirmed&limit=100";
+    let (_, before) = app.get_json(newest, &owner).await;
+    let (_, confirmed_before) = app.get_json(confirmed, &owner).await;
+    let total = before["pagination"]["total"].as_i64().unwrap();
+    let confirmed_total = confirmed_before["pagination"]["total"].as_i64().unwrap();
+
+    let new_order = json!({"customer_name": "Kept", "items": [{"name": "Garlic Bread", "quantity": 1}]});
+    let (status, created) = app.send(Method::POST, "/api/orders", &owner, new_order).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["order"]["id"].as_i64().unwrap();
+    let (_, listed) = app.get_json(newest, &owner).await;
+    assert_eq!(listed["orders"][0]["id"], id, "a new order heads the list");
+    assert_eq!(listed["pagination"]["total"], total + 1);
+
+    let path = format!("/api/orders/{id}");
+    let (status, body) = app
+        .send(Method::PATCH, &path, &owner, json!({"notes": "ring twice"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, listed) = app.get_json(newest, &owner).await;
+    assert_eq!(listed["orders"][0]["notes"], "ring twice", "an edit shows");
+
+    let (status, body) = app
+        .send(
+            Method::POST,
+            &format!("{path}/status"),
+            &owner,
+            json!({"status": "confirmed"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, listed) = app.get_json(confirmed, &owner).await;
+    assert_eq!(
+        listed["pagination"]["total"],
+        confirmed_total + 1,
+        "a status change shows"
+    );
+    assert!(
+        listed["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|order| order["id"] == id)
+    );
+
+    let drivers = app.get_json("/api/drivers", &owner).await.1["drivers"].clone();
+    let driver = drivers[0]["id"].clone();
+    let (status, body) = app
+        .send(
+            Method::POST,
+            &format!("{path}/delivery"),
+            &owner,
+            json!({"driver_id": driver}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, listed) = app.get_json(newest, &owner).await;
+    assert_eq!(listed["orders"][0]["delivery"]["driver_id"], driver, "a delivery shows");
+    app.stop().await;
 }

@@ -53,7 +53,7 @@ pub async fn current_user() -> Result<UserDto, AppError> {
 pub async fn change_password(change: PasswordChange) -> Result<(), AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
     let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::users::change_password(&state.db, &caller, change, ip).await?)
+    Ok(crate::services::users::change_password(&state.db, &state.callers, &caller, change, ip).await?)
 }
 
 #[cfg(feature = "ssr")]

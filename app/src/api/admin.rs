@@ -17,7 +17,7 @@ pub async fn list_businesses() -> Result<Vec<BusinessSummary>, AppError> {
 pub async fn set_business_active(id: i64, active: bool) -> Result<BusinessSummary, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
     let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::admin::set_business_active(&state.db, &caller, id, active, ip).await?)
+    Ok(crate::services::admin::set_business_active(&state.db, &state.callers, &caller, id, active, ip).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "admin/users")]
@@ -32,5 +32,5 @@ pub async fn set_user_active(id: i64, active: bool) -> Result<UserDto, AppError>
     let (state, caller) = crate::api::session::signed_in().await?;
     caller.require(crate::services::access::Permission::Platform)?;
     let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::users::set_active(&state.db, &caller, id, active, ip).await?)
+    Ok(crate::services::users::set_active(&state.db, &state.callers, &caller, id, active, ip).await?)
 }

@@ -100,13 +100,13 @@ pub async fn add_driver(driver: DriverInput) -> Result<DriverDto, AppError> {
 #[server(prefix = "/rpc", endpoint = "drivers/update", input = Json)]
 pub async fn update_driver(id: i64, driver: DriverInput) -> Result<DriverDto, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
-    Ok(crate::services::drivers::update(&state.db, &caller, id, driver).await?)
+    Ok(crate::services::drivers::update(&state.db, state.outlets.events.answers(), &caller, id, driver).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "drivers/delete", input = Json)]
 pub async fn remove_driver(id: i64) -> Result<(), AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
-    Ok(crate::services::drivers::delete(&state.db, &caller, id).await?)
+    Ok(crate::services::drivers::delete(&state.db, state.outlets.events.answers(), &caller, id).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "users/list", input = Json)]
@@ -126,14 +126,14 @@ pub async fn invite_user(invitation: Invitation) -> Result<Invited, AppError> {
 pub async fn set_team_member_active(id: i64, active: bool) -> Result<UserDto, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
     let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::users::set_active(&state.db, &caller, id, active, ip).await?)
+    Ok(crate::services::users::set_active(&state.db, &state.callers, &caller, id, active, ip).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "users/set_role", input = Json)]
 pub async fn set_team_member_role(id: i64, role: entity::enums::Role) -> Result<UserDto, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
     let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::users::set_role(&state.db, &caller, id, role, ip).await?)
+    Ok(crate::services::users::set_role(&state.db, &state.callers, &caller, id, role, ip).await?)
 }
 
 /// Placeholder values from the business's latest order, for the live template previews.

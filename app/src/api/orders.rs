@@ -12,7 +12,7 @@ use entity::enums::OrderStatus;
 #[server(prefix = "/rpc", endpoint = "orders/list", input = Json)]
 pub async fn list_orders(query: OrderQuery) -> Result<OrderPage, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
-    Ok(crate::services::orders::list(&state.db, &caller, query).await?)
+    Ok(crate::services::orders::list(&state.db, &state.outlets.events.answers().order_lists, &caller, query).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "orders/get", input = Json)]

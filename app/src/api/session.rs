@@ -17,7 +17,7 @@ pub async fn caller(state: &AppState) -> Result<Caller, AppError> {
         .map_err(|error| AppError::new("bad_request", error.to_string()))?;
     let token = auth::token_from_headers(&headers)
         .ok_or_else(|| AppError::from(crate::error::ServiceError::Unauthorized("sign in first")))?;
-    Ok(auth::authenticate(&state.db, &state.tokens, &token).await?)
+    Ok(auth::authenticate(&state.db, &state.tokens, &state.callers, &token).await?)
 }
 
 /// The state and the signed-in caller, which nearly every server function needs first.

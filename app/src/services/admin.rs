@@ -12,6 +12,7 @@ use crate::{
         access::Permission,
         audit::{self, AuditEntry},
         auth::Caller,
+        callers::Callers,
     },
 };
 
@@ -27,6 +28,7 @@ pub async fn businesses(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<
 /// A deactivated business's users can no longer sign in or use their sessions.
 pub async fn set_business_active(
     db: &DatabaseConnection,
+    callers: &Callers,
     caller: &Caller,
     id: i64,
     active: bool,
@@ -62,6 +64,7 @@ pub async fn set_business_active(
     )
     .await?;
     txn.commit().await?;
+    callers.forget_all();
     Ok(summary(&business))
 }
 

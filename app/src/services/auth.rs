@@ -17,6 +17,7 @@ use crate::{
     error::{ServiceError, Validator},
     services::{
         audit::{self, AuditEntry},
+        callers::Callers,
         passwords,
     },
 };
@@ -135,9 +136,19 @@ pub fn token_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
     })
 }
 
-/// Checks a token and that its account (and business) may still act.
-pub async fn authenticate(db: &DatabaseConnection, keys: &TokenKeys, token: &str) -> Result<Caller, ServiceError> {
+/// Checks a token and that its account (and business) may still act, as of at most
+/// `callers::FRESH` ago.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    keys: &TokenKeys,
+    callers: &Callers,
+    token: &str,
+) -> Result<Caller, ServiceError> {
     let user_id = keys.user_id(token)?;
+    let generation = match callers.recall(user_id) {
+        Ok(caller) => return Ok(caller),
+        Err(generation) => generation,
+    };
     // One query for the user and their business: every authenticated request pays for it.
     let (user, business) = users::Entity::find_by_id(user_id)
         .find_also_related(businesses::Entity)
@@ -148,12 +159,14 @@ pub async fn authenticate(db: &DatabaseConnection, keys: &TokenKeys, token: &str
     if !business_allows(&user, business.as_ref()) {
         return Err(ServiceError::Unauthorized("this business is deactivated"));
     }
-    Ok(Caller {
+    let caller = Caller {
         user_id: user.id,
         business_id: user.business_id,
         role: user.role,
         must_change_password: user.must_change_password,
-    })
+    };
+    callers.remember(generation, caller);
+    Ok(caller)
 }
 
 async fn business_active(db: &DatabaseConnection, user: &users::Model) -> Result<bool, ServiceError> {

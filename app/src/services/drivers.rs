@@ -9,7 +9,7 @@ use sea_orm::{
 use crate::{
     dto::{DriverDto, DriverInput},
     error::{ServiceError, Validator},
-    services::{access::Permission, auth::Caller},
+    services::{access::Permission, auth::Caller, recent::Answers},
 };
 
 pub async fn list(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<DriverDto>, ServiceError> {
@@ -51,8 +51,10 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: DriverInput
     Ok(to_dto(driver))
 }
 
+/// Order lists show each delivery's driver, so a change empties the business's kept lists.
 pub async fn update(
     db: &DatabaseConnection,
+    answers: &Answers,
     caller: &Caller,
     id: i64,
     input: DriverInput,
@@ -89,12 +91,17 @@ pub async fn update(
     if let Some(is_active) = input.is_active {
         active.is_active = Set(is_active);
     }
-    Ok(to_dto(active.update(db).await?))
+    let driver = active.update(db).await?;
+    answers.changed(driver.business_id);
+    Ok(to_dto(driver))
 }
 
-pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<(), ServiceError> {
+pub async fn delete(db: &DatabaseConnection, answers: &Answers, caller: &Caller, id: i64) -> Result<(), ServiceError> {
     caller.require(Permission::ManageUsers)?;
-    visible(db, caller, id).await?.delete(db).await?;
+    let driver = visible(db, caller, id).await?;
+    let business_id = driver.business_id;
+    driver.delete(db).await?;
+    answers.changed(business_id);
     Ok(())
 }
 

@@ -17,6 +17,7 @@ use crate::{
         access::Permission,
         audit::{self, AuditEntry},
         auth::{self, Caller},
+        callers::Callers,
         passwords,
     },
 };
@@ -119,6 +120,7 @@ pub async fn invite(
 /// Turns a user's access on or off; nobody can lock themselves out.
 pub async fn set_active(
     db: &DatabaseConnection,
+    callers: &Callers,
     caller: &Caller,
     id: i64,
     active: bool,
@@ -149,6 +151,7 @@ pub async fn set_active(
     )
     .await?;
     txn.commit().await?;
+    callers.forget(user.id);
     Ok(to_dto(&user))
 }
 
@@ -157,6 +160,7 @@ pub async fn set_active(
 /// driver.
 pub async fn set_role(
     db: &DatabaseConnection,
+    callers: &Callers,
     caller: &Caller,
     id: i64,
     role: Role,
@@ -218,6 +222,7 @@ pub async fn set_role(
     )
     .await?;
     txn.commit().await?;
+    callers.forget(user.id);
     Ok(to_dto(&user))
 }
 
@@ -233,6 +238,7 @@ async fn managed(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<us
 
 pub async fn change_password(
     db: &DatabaseConnection,
+    callers: &Callers,
     caller: &Caller,
     change: PasswordChange,
     ip: Option<String>,
@@ -279,6 +285,7 @@ pub async fn change_password(
     )
     .await?;
     txn.commit().await?;
+    callers.forget(user.id);
     Ok(())
 }
 

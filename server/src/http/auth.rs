@@ -100,7 +100,7 @@ pub async fn change_password(
     ClientIp(ip): ClientIp,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<Json<Done>, ApiError> {
-    users::change_password(&state.db, &caller, change, ip).await?;
+    users::change_password(&state.db, &state.callers, &caller, change, ip).await?;
     Ok(Json(Done::new()))
 }
 

@@ -90,7 +90,9 @@ impl FromRequestParts<AppState> for Authenticated {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token =
             auth::token_from_headers(&parts.headers).ok_or(app::error::ServiceError::Unauthorized("sign in first"))?;
-        Ok(Self(auth::authenticate(&state.db, &state.tokens, &token).await?))
+        Ok(Self(
+            auth::authenticate(&state.db, &state.tokens, &state.callers, &token).await?,
+        ))
     }
 }
 

@@ -39,7 +39,7 @@ pub async fn list(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<OrderQuery>,
 ) -> Result<Json<OrdersAnswer>, ApiError> {
-    let page = orders::list(&state.db, &caller, query).await?;
+    let page = orders::list(&state.db, &state.outlets.events.answers().order_lists, &caller, query).await?;
     Ok(Json(OrdersAnswer::new(page.orders, page.pagination)))
 }
 

@@ -89,11 +89,11 @@ pub async fn update(
     ApiJson(changes): ApiJson<UserChanges>,
 ) -> Result<Json<UserAnswer>, ApiError> {
     let mut user = match changes.role {
-        Some(role) => Some(users::set_role(&state.db, &caller, id, role, ip.clone()).await?),
+        Some(role) => Some(users::set_role(&state.db, &state.callers, &caller, id, role, ip.clone()).await?),
         None => None,
     };
     if let Some(active) = changes.is_active {
-        user = Some(users::set_active(&state.db, &caller, id, active, ip).await?);
+        user = Some(users::set_active(&state.db, &state.callers, &caller, id, active, ip).await?);
     }
     let user = user.ok_or_else(|| ServiceError::field("is_active", "send is_active, role or both"))?;
     Ok(Json(UserAnswer::new(user)))

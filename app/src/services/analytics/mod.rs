@@ -8,7 +8,7 @@ mod csv;
 mod period;
 mod queries;
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -24,7 +24,7 @@ use crate::{
     },
     error::ServiceError,
     money,
-    services::{access::Permission, auth::Caller},
+    services::{access::Permission, auth::Caller, recent::Recent},
 };
 use period::Period;
 use queries::{Percentiles, Scope, Spans};
@@ -133,6 +133,7 @@ static REPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 /// The report for the caller's business (a platform admin names one) over the asked days.
 pub async fn report(
     db: &DatabaseConnection,
+    reports: &Recent<AnalyticsReport>,
     caller: &Caller,
     query: &AnalyticsQuery,
 ) -> Result<AnalyticsReport, ServiceError> {
@@ -148,7 +149,20 @@ pub async fn report(
     // and the report says so.
     let zone = business.timezone.parse::<Tz>().unwrap_or(Tz::UTC);
     let period = Period::parse(query, zone, Utc::now())?;
-    let scope = Scope::new(db.get_database_backend(), business.id, &period);
+    let key = format!("{}..{} {} {}", period.from, period.to, zone.name(), business.currency);
+    let report = reports
+        .get_or_compute(business.id, key, || compute(db, &business, zone, &period))
+        .await?;
+    Ok(Arc::unwrap_or_clone(report))
+}
+
+async fn compute(
+    db: &DatabaseConnection,
+    business: &businesses::Model,
+    zone: Tz,
+    period: &Period,
+) -> Result<AnalyticsReport, ServiceError> {
+    let scope = Scope::new(db.get_database_backend(), business.id, period);
     // One report at a time per instance: each takes seven pooled connections for as long as
     // its slowest read, and several at once would leave none for the orders board.
     let _turn = REPORTS
@@ -177,8 +191,8 @@ pub async fn report(
             })
             .collect()
     };
-    let revenue_by_day = revenue_by_day(&period, &statuses);
-    let customers = customers(&period, visitors);
+    let revenue_by_day = revenue_by_day(period, &statuses);
+    let customers = customers(period, visitors);
     let taken: i64 = statuses
         .iter()
         .filter(|row| row.status != OrderStatus::Cancelled)
@@ -241,10 +255,10 @@ pub async fn report(
                     .sum(),
             })
             .collect(),
-        response_times: durations(&period, &responses),
+        response_times: durations(period, &responses),
         customers,
         deliveries_by_driver: drivers_ranked(drivers),
-        delivery_times: durations(&period, &deliveries),
+        delivery_times: durations(period, &deliveries),
         currency,
     })
 }
@@ -252,10 +266,11 @@ pub async fn report(
 /// The report with every chart drawn.
 pub async fn page(
     db: &DatabaseConnection,
+    reports: &Recent<AnalyticsReport>,
     caller: &Caller,
     query: &AnalyticsQuery,
 ) -> Result<AnalyticsPage, ServiceError> {
-    let report = report(db, caller, query).await?;
+    let report = report(db, reports, caller, query).await?;
     let charts = Chart::ALL
         .into_iter()
         .map(|chart| {
@@ -273,12 +288,13 @@ pub async fn page(
 /// The numbers behind the chart named `key` (as in `Chart::key`).
 pub async fn csv(
     db: &DatabaseConnection,
+    reports: &Recent<AnalyticsReport>,
     caller: &Caller,
     key: &str,
     query: &AnalyticsQuery,
 ) -> Result<CsvFile, ServiceError> {
     let chart = Chart::from_key(key).ok_or(ServiceError::NotFound("chart"))?;
-    let report = report(db, caller, query).await?;
+    let report = report(db, reports, caller, query).await?;
     Ok(CsvFile {
         name: format!("{}-{}-{}.csv", chart.key(), report.from, report.to),
         body: csv::write(chart, &report)?,

@@ -126,8 +126,12 @@ pub async fn create(
 pub(crate) async fn publish(db: &DatabaseConnection, outlets: &Outlets, kind: &'static str, id: i64) {
     match orders::Entity::find_by_id(id).one(db).await {
         Ok(Some(order)) => outlets.events.publish(super::event(kind, &order)),
-        Ok(None) => {}
-        Err(error) => tracing::warn!(%error, order = id, "cannot read an order back for its event"),
+        // Without the order its business is unknown: every kept list goes instead.
+        Ok(None) => outlets.events.answers().clear(),
+        Err(error) => {
+            outlets.events.answers().clear();
+            tracing::warn!(%error, order = id, "cannot read an order back for its event");
+        }
     }
 }
 

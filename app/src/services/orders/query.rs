@@ -1,7 +1,10 @@
 //! Reading orders: the filtered, paginated list and one order, always within the caller's
 //! business.
 
-use std::collections::{BTreeMap, HashMap};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{enums::OrderStatus, order_items, orders};
@@ -16,7 +19,7 @@ use crate::{
     dto::{DeliveryDto, OrderDto, OrderItemDto, OrderPage, OrderQuery, Pagination},
     error::{ServiceError, Validator},
     money,
-    services::{access::Permission, auth::Caller, products, tallies},
+    services::{access::Permission, auth::Caller, products, recent::Recent, tallies},
 };
 
 use super::positions::{self, Range, Start};
@@ -29,11 +32,29 @@ const MAX_PAGE: u64 = 1_000_000;
 /// slot's worth of a busy business's orders.
 const DEEP_OFFSET: u64 = 200;
 
-pub async fn list(db: &DatabaseConnection, caller: &Caller, query: OrderQuery) -> Result<OrderPage, ServiceError> {
+pub async fn list(
+    db: &DatabaseConnection,
+    lists: &Recent<OrderPage>,
+    caller: &Caller,
+    query: OrderQuery,
+) -> Result<OrderPage, ServiceError> {
     caller.require(Permission::ViewOrders)?;
     let filter = Filter::parse(&query)?;
+    // A platform admin's list across all businesses is rare and would be emptied by every
+    // business's change: it is not kept.
+    let Some(business_id) = caller.business_scope(query.business_id) else {
+        return read(db, None, &filter).await;
+    };
+    let page = lists
+        .get_or_compute(business_id, format!("{filter:?}"), || {
+            read(db, Some(business_id), &filter)
+        })
+        .await?;
+    Ok(Arc::unwrap_or_clone(page))
+}
 
-    let business = caller.business_scope(query.business_id);
+/// The page of orders `filter` asks for, from the database.
+async fn read(db: &DatabaseConnection, business: Option<i64>, filter: &Filter) -> Result<OrderPage, ServiceError> {
     let mut select = orders::Entity::find();
     if let Some(business_id) = business {
         select = select.filter(orders::Column::BusinessId.eq(business_id));
@@ -214,7 +235,8 @@ fn response_times(value: &Value) -> BTreeMap<String, DateTime<Utc>> {
         .collect()
 }
 
-/// The list query, checked.
+/// The list query, checked. Its `Debug` form keys the kept lists.
+#[derive(Debug)]
 struct Filter {
     status: Option<OrderStatus>,
     page: u64,
