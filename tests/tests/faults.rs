@@ -41,7 +41,9 @@ async fn a_database_restart_is_answered_503_at_once_and_recovered_from_without_a
     app.seed_demo(5).await;
     let owner = app.token(OWNER, DEMO_PASSWORD).await;
     let session = app.session_cookie(OWNER).await;
-    let (status, before) = app.get_json("/api/orders", &owner).await;
+    // A list answered just before the outage would still be given for a moment (kept answers,
+    // `app::services::recent`): the outage is met by lists not asked before it.
+    let (status, before) = app.get_json("/api/orders?limit=5", &owner).await;
     assert_eq!(status, 200, "{before}");
 
     proxy.down();

@@ -31,12 +31,15 @@
     }
   }
 
+  // Like WhatsApp Web, which keeps only recent messages loaded (the rest stay on the phone and
+  // in its storage), the page holds the latest `limit`: a long run does not grow the browser.
   class Collection extends Evented {
-    constructor(forwarded) { super(); this.models = new Map(); this.forwarded = forwarded; }
+    constructor(forwarded, limit) { super(); this.models = new Map(); this.forwarded = forwarded; this.limit = limit; }
     get(id) { return this.models.get(id); }
     getModelsArray() { return [...this.models.values()]; }
     add(model) {
       this.models.set(model.id._serialized, model);
+      if (this.models.size > this.limit) this.models.delete(this.models.keys().next().value);
       for (const key of this.forwarded) {
         model.on('change:' + key, (m, value) => this.trigger('change:' + key, m, value));
       }
@@ -51,8 +54,9 @@
   };
   const Socket = new Model({ state: STATE.OPENING, STATE });
   const Conn = new Model({ wid: null, pushname: null, ref: null });
-  const Msg = new Collection(['body', 'type', 'ack']);
-  const Chat = new Collection([]);
+  const Msg = new Collection(['body', 'type', 'ack'], 2000);
+  const Chat = new Collection([], 500);
+  const LOG_LINES = 200;
   let token = null;
   let source = null;
 
@@ -61,7 +65,9 @@
     const item = document.createElement('li');
     item.textContent = text;
     if (outgoing) item.className = 'out';
-    document.getElementById('log').prepend(item);
+    const lines = document.getElementById('log');
+    lines.prepend(item);
+    while (lines.children.length > LOG_LINES) lines.lastElementChild.remove();
   };
   const render = () => {
     document.getElementById('state').textContent = Socket.state;
