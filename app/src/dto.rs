@@ -542,6 +542,16 @@ pub struct Invitation {
     pub role: entity::enums::Role,
 }
 
+/// `PATCH /api/users/{id}`: what changes about a user; at least one field.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserChanges {
+    pub is_active: Option<bool>,
+    /// `owner`, `staff` or `driver`.
+    pub role: Option<entity::enums::Role>,
+}
+
 /// The answer to an invitation: the new user and the one-time password to hand over. It is
 /// shown once and must be changed at the first sign-in.
 #[derive(Clone, Serialize, Deserialize)]

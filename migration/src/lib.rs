@@ -3,6 +3,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub mod bulk;
 mod m20261125_000001_tenancy;
 mod m20261125_000002_catalog;
 mod m20261125_000003_messaging;

@@ -8,6 +8,8 @@ use sea_orm_migration::{
     sea_orm::{ConnectionTrait, DbBackend},
 };
 
+use crate::support::of_business;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -18,6 +20,16 @@ const ADD: &str = "INSERT INTO order_tallies (business_id, status, orders, amoun
                    WHERE business_id = NEW.business_id AND status = NEW.status;";
 const REMOVE: &str = "UPDATE order_tallies SET orders = orders - 1, amount = amount - OLD.total_amount \
                       WHERE business_id = OLD.business_id AND status = OLD.status;";
+
+/// Tallies of the orders already written, of one business or all.
+pub(crate) fn backfill(business: Option<i64>) -> String {
+    format!(
+        "INSERT INTO order_tallies (business_id, status, orders, amount) \
+         SELECT business_id, status, COUNT(*), COALESCE(SUM(total_amount), 0) FROM orders o WHERE {} \
+         GROUP BY business_id, status",
+        of_business("o", business)
+    )
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -44,11 +56,7 @@ impl MigrationTrait for Migration {
             db.execute_unprepared("LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE")
                 .await?;
         }
-        db.execute_unprepared(
-            "INSERT INTO order_tallies (business_id, status, orders, amount) \
-             SELECT business_id, status, COUNT(*), COALESCE(SUM(total_amount), 0) FROM orders GROUP BY business_id, status",
-        )
-        .await?;
+        db.execute_unprepared(&backfill(None)).await?;
         if postgres {
             db.execute_unprepared(&format!(
                 "CREATE FUNCTION novi_tally_orders() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \

@@ -26,6 +26,8 @@ use sea_orm_migration::{
     sea_orm::{ConnectionTrait, DbBackend},
 };
 
+use crate::support::of_business;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -36,8 +38,8 @@ const SPANS: [(&str, &str, &str); 2] = [
 ];
 
 /// The SQL each engine writes its own way.
-struct Dialect {
-    postgres: bool,
+pub(crate) struct Dialect {
+    pub(crate) postgres: bool,
 }
 
 impl Dialect {
@@ -100,6 +102,15 @@ impl Dialect {
     /// The bucket of the span from `from` to `to` of `row`, or null when it has none (a stamp
     /// missing, or a clock that went backwards).
     fn bucket(&self, row: &str, from: &str, to: &str) -> String {
+        format!(
+            "({})",
+            self.stepped("", &format!("SELECT {} AS seconds", self.seconds(row, from, to)))
+        )
+    }
+
+    /// `columns` and the `bucket` of each row of `measured` (which selects `seconds` and those
+    /// columns) with seconds ≥ 0.
+    fn stepped(&self, columns: &str, measured: &str) -> String {
         // CAST truncates in SQLite and rounds in PostgreSQL; on seconds ≥ 0 FLOOR is the former.
         let whole = |expression: &str| {
             if self.postgres {
@@ -109,12 +120,11 @@ impl Dialect {
             }
         };
         format!(
-            "(SELECT {whole} * step FROM (\
-               SELECT seconds, CASE WHEN seconds < 60 THEN 1 WHEN seconds < 600 THEN 5 \
+            "SELECT {columns}{whole} * step AS bucket FROM (\
+               SELECT {columns}seconds, CASE WHEN seconds < 60 THEN 1 WHEN seconds < 600 THEN 5 \
                  WHEN seconds < 3600 THEN 30 WHEN seconds < 86400 THEN 300 ELSE 3600 END AS step \
-               FROM (SELECT {seconds} AS seconds) measured) stepped WHERE seconds >= 0)",
+               FROM ({measured}) measured) stepped WHERE seconds >= 0",
             whole = whole("seconds / step"),
-            seconds = self.seconds(row, from, to),
         )
     }
 
@@ -254,35 +264,45 @@ impl Dialect {
         }
     }
 
-    /// Summaries of the orders already written.
-    fn backfill(&self) -> Vec<String> {
+    /// Summaries of the orders and deliveries already written, of one business or all.
+    pub(crate) fn backfill(&self, business: Option<i64>) -> Vec<String> {
+        let (orders, deliveries) = (of_business("o", business), of_business("d", business));
         let mut statements = vec![
             format!(
                 "INSERT INTO order_slots (business_id, slot, status, orders, amount) \
-                 SELECT business_id, {slot}, status, COUNT(*), SUM(total_amount) FROM orders o GROUP BY 1, 2, 3",
+                 SELECT business_id, {slot}, status, COUNT(*), SUM(total_amount) FROM orders o WHERE {orders} \
+                 GROUP BY 1, 2, 3",
                 slot = self.slot("o"),
             ),
             format!(
                 "INSERT INTO product_slots (business_id, slot, name, quantity, amount) \
                  SELECT o.business_id, {slot}, i.name, SUM(i.quantity), SUM(i.line_total) \
-                 FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.status <> 'cancelled' GROUP BY 1, 2, 3",
+                 FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.status <> 'cancelled' AND {orders} \
+                 GROUP BY 1, 2, 3",
                 slot = self.slot("o"),
             ),
         ];
         statements.push(format!(
             "INSERT INTO delivery_slots (business_id, slot, driver_key, deliveries, delivered) \
              SELECT business_id, {slot}, COALESCE(driver_id, 0), COUNT(*), COUNT(delivered_at) FROM deliveries d \
-             GROUP BY 1, 2, 3",
+             WHERE {deliveries} GROUP BY 1, 2, 3",
             slot = self.slot_of("d.assigned_at"),
         ));
+        // Each order's seconds worked out once (on PostgreSQL a subquery with an OFFSET is not
+        // merged into the query around it), not once for every use in the steps.
+        let fence = if self.postgres { " OFFSET 0" } else { "" };
         statements.extend(SPANS.iter().map(|(span, from, to)| {
+            let measured = format!(
+                "SELECT o.business_id AS business_id, {slot} AS slot, {seconds} AS seconds FROM orders o \
+                 WHERE {orders}{fence}",
+                slot = self.slot("o"),
+                seconds = self.seconds("o", from, to),
+            );
             format!(
                 "INSERT INTO span_slots (business_id, slot, span, bucket, orders) \
-                 SELECT business_id, slot, '{span}', bucket, COUNT(*) FROM \
-                 (SELECT o.business_id AS business_id, {slot} AS slot, {bucket} AS bucket FROM orders o) spans \
-                 WHERE bucket IS NOT NULL GROUP BY 1, 2, 4",
-                slot = self.slot("o"),
-                bucket = self.bucket("o", from, to),
+                 SELECT business_id, slot, '{span}', bucket, COUNT(*) FROM ({stepped}) spans \
+                 GROUP BY 1, 2, 4",
+                stepped = self.stepped("business_id, slot, ", &measured),
             )
         }));
         statements
@@ -345,7 +365,7 @@ impl MigrationTrait for Migration {
                     .await?;
             }
         }
-        for statement in sql.backfill() {
+        for statement in sql.backfill(None) {
             db.execute_unprepared(&statement).await?;
         }
         if postgres {

@@ -70,3 +70,8 @@ pub async fn drop_tables(manager: &SchemaManager<'_>, tables: Vec<DynIden>) -> R
     }
     Ok(())
 }
+
+/// A condition keeping the rows of `alias` that belong to `business`, or every row for `None`.
+pub fn of_business(alias: &str, business: Option<i64>) -> String {
+    business.map_or_else(|| "1 = 1".to_string(), |id| format!("{alias}.business_id = {id}"))
+}

@@ -61,12 +61,18 @@ pub fn relay_events(
                         }
                     }
                 }
-                heard = async { listener.as_mut().expect("listening").recv().await }, if listener.is_some() => {
+                heard = async { listener.as_mut().expect("listening").try_recv().await }, if listener.is_some() => {
                     match heard {
-                        Ok(notification) => match decode(notification.payload()) {
+                        Ok(Some(notification)) => match decode(notification.payload()) {
                             Some(event) => hub.deliver(event),
                             None => tracing::warn!("an event from another instance could not be read"),
                         },
+                        // The connection dropped; the next call listens again, and what was
+                        // said in between is lost.
+                        Ok(None) => {
+                            tracing::warn!("the PostgreSQL event listener lost its connection; listening again");
+                            hub.answers().clear();
+                        }
                         Err(error) => {
                             tracing::warn!(%error, "lost the PostgreSQL event listener; listening again");
                             listener = None;

@@ -1,13 +1,14 @@
 //! Starts the real Novi server on port 0 against a fresh database for one test: a new SQLite
 //! file, or a new PostgreSQL database when `NOVI_TEST_POSTGRES_URL` names a server.
 
-use std::{collections::HashMap, net::SocketAddr, path::PathBuf};
+use std::{collections::HashMap, net::SocketAddr, path::PathBuf, sync::Arc};
 
 use rand::{Rng, distr::Alphanumeric};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
 pub mod process;
 pub mod proxy;
+pub mod summaries;
 use server::{config::Config, startup::Application};
 use tokio::sync::oneshot;
 
@@ -144,8 +145,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
-    // Last, so the server is gone before its database is dropped.
-    database: TestDatabase,
+    config: Config,
+    // Last, so the server is gone before its database is dropped; shared with other instances.
+    database: Arc<TestDatabase>,
 }
 
 /// Knobs a test may turn before the server starts.
@@ -226,7 +228,11 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         }
     }
     let config = Config::from_lookup(|key| vars.get(key).cloned()).expect("test configuration is valid");
-    let app = Application::build(&config, SocketAddr::from(([127, 0, 0, 1], options.port.unwrap_or(0))))
+    start(config, options.port.unwrap_or(0), Arc::new(database)).await
+}
+
+async fn start(config: Config, port: u16, database: Arc<TestDatabase>) -> TestApp {
+    let app = Application::build(&config, SocketAddr::from(([127, 0, 0, 1], port)))
         .await
         .expect("server starts");
     let address = app.local_addr();
@@ -249,6 +255,7 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
             .expect("client"),
         shutdown: Some(shutdown),
         server: Some(server),
+        config,
         database,
     }
 }
@@ -333,6 +340,11 @@ impl TestApp {
         let cookie = set_cookie.expect("the session cookie is set");
         assert!(cookie.contains("HttpOnly"));
         cookie.split(';').next().expect("a cookie").to_string()
+    }
+
+    /// Another `novi serve` on the same database and settings, on its own port.
+    pub async fn another_instance(&self) -> TestApp {
+        start(self.config.clone(), 0, self.database.clone()).await
     }
 
     /// The URL of this test's own database.

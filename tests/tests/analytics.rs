@@ -2,18 +2,14 @@
 //! exactly from orders placed at known local times, days in the business's time zone (across
 //! a clock change too), other businesses never counted, ranges and roles checked, CSV files.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Duration, Utc};
 use entity::{
     businesses, customers, deliveries, drivers,
     enums::{DeliveryStatus, OrderSource, OrderStatus},
     order_items, orders,
 };
-use novi_tests::{DEMO_PASSWORD, Engine, TestApp, on_every_engine, spawn_app};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, Statement,
-};
+use novi_tests::{DEMO_PASSWORD, Engine, TestApp, on_every_engine, spawn_app, summaries};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
 on_every_engine!(
@@ -642,10 +638,6 @@ async fn ranges_and_roles_are_checked(engine: Engine) {
     app.stop().await;
 }
 
-/// Summaries keyed by (slot, name or status or span and bucket): orders or thousandths of a
-/// quantity, and minor units.
-type Summary = BTreeMap<(i64, String), (i64, i64)>;
-
 /// The 15-minute summaries the report reads must stay what summing the orders gives, through
 /// everything that changes an order: created, edited, stamped step by step, delivered,
 /// cancelled, and (straight in the database) brought back, its items changed.
@@ -683,7 +675,7 @@ async fn summaries_follow_every_change(engine: Engine) {
     status_of(ids[1], "confirmed").await;
     status_of(ids[1], "cancelled").await;
     status_of(ids[2], "cancelled").await;
-    expect_summaries_match(&app.db, demo.business_id).await;
+    summaries::expect_match(&app.db, demo.business_id).await;
 
     // What the API does not do, the triggers still follow.
     let mut back: orders::ActiveModel = orders::Entity::find_by_id(ids[2])
@@ -705,136 +697,6 @@ async fn summaries_follow_every_change(engine: Engine) {
     item.line_total = Set(7_000);
     item.name = Set("Renamed".into());
     item.update(&app.db).await.unwrap();
-    expect_summaries_match(&app.db, demo.business_id).await;
+    summaries::expect_match(&app.db, demo.business_id).await;
     app.stop().await;
-}
-
-async fn expect_summaries_match(db: &DatabaseConnection, business_id: i64) {
-    let orders = orders::Entity::find()
-        .filter(orders::Column::BusinessId.eq(business_id))
-        .all(db)
-        .await
-        .unwrap();
-    let slot = |order: &orders::Model| order.created_at.timestamp().div_euclid(900);
-    let mut statuses = Summary::new();
-    let mut products = Summary::new();
-    let mut spans = Summary::new();
-    for order in &orders {
-        let entry = statuses
-            .entry((slot(order), order.status.as_str().to_string()))
-            .or_default();
-        entry.0 += 1;
-        entry.1 += order.total_amount;
-        for (span, from, to) in [
-            ("confirm", "received", "confirmed"),
-            ("deliver", "confirmed", "delivered"),
-        ] {
-            let stamp = |step: &str| order.response_times[step].as_str().map(at);
-            if let (Some(from), Some(to)) = (stamp(from), stamp(to)) {
-                let seconds = (to - from).num_milliseconds() as f64 / 1000.0;
-                spans
-                    .entry((slot(order), format!("{span} {}", bucket(seconds))))
-                    .or_default()
-                    .0 += 1;
-            }
-        }
-        if order.status == OrderStatus::Cancelled {
-            continue;
-        }
-        let items = order_items::Entity::find()
-            .filter(order_items::Column::OrderId.eq(order.id))
-            .all(db)
-            .await
-            .unwrap();
-        for item in items {
-            let entry = products.entry((slot(order), item.name)).or_default();
-            entry.0 += (item.quantity * 1000.0).round() as i64;
-            entry.1 += item.line_total;
-        }
-    }
-    let mut drivers = Summary::new();
-    let assigned = deliveries::Entity::find()
-        .filter(deliveries::Column::BusinessId.eq(business_id))
-        .all(db)
-        .await
-        .unwrap();
-    for delivery in assigned {
-        let slot = delivery.assigned_at.timestamp().div_euclid(900);
-        let entry = drivers
-            .entry((slot, delivery.driver_id.unwrap_or(0).to_string()))
-            .or_default();
-        entry.0 += 1;
-        entry.1 += i64::from(delivery.delivered_at.is_some());
-    }
-    let business = format!("business_id = {business_id}");
-    assert_eq!(
-        summary(
-            db,
-            &format!(
-                "SELECT slot, CAST(driver_key AS TEXT) AS name, deliveries AS a, delivered AS b \
-                 FROM delivery_slots WHERE {business}"
-            )
-        )
-        .await,
-        drivers
-    );
-    assert_eq!(
-        summary(
-            db,
-            &format!("SELECT slot, status AS name, orders AS a, amount AS b FROM order_slots WHERE {business}")
-        )
-        .await,
-        statuses
-    );
-    assert_eq!(
-        summary(
-            db,
-            &format!("SELECT slot, name, CAST(ROUND(quantity * 1000) AS BIGINT) AS a, amount AS b FROM product_slots WHERE {business}")
-        )
-        .await,
-        products
-    );
-    let concat = match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => "span || ' ' || CAST(bucket AS TEXT)",
-        _ => "span || ' ' || bucket",
-    };
-    assert_eq!(
-        summary(
-            db,
-            &format!(
-                "SELECT slot, {concat} AS name, orders AS a, CAST(0 AS BIGINT) AS b FROM span_slots WHERE {business}"
-            )
-        )
-        .await,
-        spans
-    );
-}
-
-/// The lower end of the span bucket `seconds` falls in, as the `rollups` migration defines it.
-fn bucket(seconds: f64) -> i64 {
-    let step = match seconds {
-        s if s < 60.0 => 1,
-        s if s < 600.0 => 5,
-        s if s < 3600.0 => 30,
-        s if s < 86400.0 => 300,
-        _ => 3600,
-    };
-    (seconds / step as f64).floor() as i64 * step
-}
-
-/// A summary table's rows, leaving out those that changes brought back to nothing.
-async fn summary(db: &DatabaseConnection, sql: &str) -> Summary {
-    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| {
-            let value = |column: &str| row.try_get::<i64>("", column).unwrap();
-            (
-                (value("slot"), row.try_get::<String>("", "name").unwrap()),
-                (value("a"), value("b")),
-            )
-        })
-        .filter(|(_, (a, b))| (*a, *b) != (0, 0))
-        .collect()
 }

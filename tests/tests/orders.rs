@@ -338,12 +338,13 @@ fn bound(raw: &str, end_of_day: bool) -> DateTime<Utc> {
 /// list: the same page, asked again right after each change.
 async fn each_write_shows_in_the_next_list(engine: Engine) {
     let app = spawn_app(engine).await;
-    app.seed_demo(30).await;
+    let business = format!("/api/businesses/{}", app.seed_demo(30).await.business_id);
     let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
     let newest = "/api/orders?limit=5";
     let confirmed = "/api/orders?status=confirmed&limit=100";
     let (_, before) = app.get_json(newest, &owner).await;
     let (_, confirmed_before) = app.get_json(confirmed, &owner).await;
+    let (_, stats_before) = app.get_json(&business, &owner).await;
     let total = before["pagination"]["total"].as_i64().unwrap();
     let confirmed_total = confirmed_before["pagination"]["total"].as_i64().unwrap();
 
@@ -354,6 +355,12 @@ async fn each_write_shows_in_the_next_list(engine: Engine) {
     let (_, listed) = app.get_json(newest, &owner).await;
     assert_eq!(listed["orders"][0]["id"], id, "a new order heads the list");
     assert_eq!(listed["pagination"]["total"], total + 1);
+    let (_, stats) = app.get_json(&business, &owner).await;
+    assert_eq!(
+        stats["business"]["stats"]["total_orders"],
+        stats_before["business"]["stats"]["total_orders"].as_i64().unwrap() + 1,
+        "the business's numbers count it"
+    );
 
     let path = format!("/api/orders/{id}");
     let (status, body) = app

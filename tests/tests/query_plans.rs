@@ -70,7 +70,9 @@ async fn the_busiest_queries_never_scan_all_orders() {
     for query in lists {
         orders::list(&watched, &kept.order_lists, &caller, query).await.unwrap();
     }
-    business_service::get(&watched, &caller, business).await.unwrap();
+    business_service::get(&watched, &kept.stats, &caller, business)
+        .await
+        .unwrap();
     analytics::report(&watched, &kept.reports, &caller, &AnalyticsQuery::default())
         .await
         .unwrap();

@@ -6,8 +6,11 @@ use entity::{
     groups, inbound_messages, order_items, orders, products, users,
 };
 use migration::{Migrator, MigratorTrait};
-use novi_tests::{Engine, TestDatabase, on_every_engine};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use novi_tests::{Engine, TestDatabase, on_every_engine, summaries};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, Set, Statement,
+};
 use server::seed::{self, Options};
 
 on_every_engine!(seeding_twice_creates_the_demo_once, seeded_orders_add_up);
@@ -52,16 +55,78 @@ async fn seeding_twice_creates_the_demo_once(engine: Engine) {
     db.close().await.unwrap();
 }
 
+/// Every order adds up, and so do the running totals and summaries the seed works out at the
+/// end instead of row by row; after it the triggers keep them again. On PostgreSQL the tests
+/// seed as a superuser, who turns the triggers off for its own session.
 async fn seeded_orders_add_up(engine: Engine) {
     let database = TestDatabase::create(&engine).await;
     let db = database.connect().await;
     Migrator::up(&db, None).await.unwrap();
-    let report = seed::run(&db, options(Some(500))).await.unwrap();
+    seed_and_check(&db, &db).await;
+    db.close().await.unwrap();
+}
+
+/// An owner of the tables who is not a superuser turns the triggers off for the tables instead,
+/// and on again before the seed commits.
+#[tokio::test]
+async fn an_owner_who_is_not_a_superuser_seeds_too() {
+    let Some(engine) = Engine::postgres() else {
+        eprintln!("skipped: NOVI_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let database = TestDatabase::create(&engine).await;
+    let db = database.connect().await;
+    Migrator::up(&db, None).await.unwrap();
+    let role = format!("novi_owner_{}", std::process::id());
+    let grant = [
+        format!("CREATE ROLE {role} LOGIN NOSUPERUSER"),
+        format!("GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"),
+        format!("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}"),
+        format!("ALTER TABLE orders OWNER TO {role}"),
+        format!("ALTER TABLE order_items OWNER TO {role}"),
+        format!("ALTER TABLE deliveries OWNER TO {role}"),
+    ];
+    for statement in grant {
+        db.execute_unprepared(&statement).await.unwrap();
+    }
+    let mut url = reqwest::Url::parse(&database.url).unwrap();
+    url.set_username(&role).unwrap();
+    url.set_password(None).unwrap();
+    let owner = server::db::connect(url.as_str()).await.unwrap();
+    seed_and_check(&owner, &db).await;
+    owner.close().await.unwrap();
+
+    let disabled = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT COUNT(*) FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'D'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap();
+    assert_eq!(disabled, 0, "every trigger is on again");
+    for statement in [
+        "ALTER TABLE orders OWNER TO CURRENT_USER".to_string(),
+        "ALTER TABLE order_items OWNER TO CURRENT_USER".to_string(),
+        "ALTER TABLE deliveries OWNER TO CURRENT_USER".to_string(),
+        format!("DROP OWNED BY {role}"),
+        format!("DROP ROLE {role}"),
+    ] {
+        db.execute_unprepared(&statement).await.unwrap();
+    }
+    db.close().await.unwrap();
+}
+
+/// Seeds 500 orders through `seeder` and checks them, and a later change, through `db`.
+async fn seed_and_check(seeder: &DatabaseConnection, db: &DatabaseConnection) {
+    let report = seed::run(seeder, options(Some(500))).await.unwrap();
     assert_eq!(report.orders_created, 500);
 
-    let all = orders::Entity::find().all(&db).await.unwrap();
+    let all = orders::Entity::find().all(db).await.unwrap();
     assert_eq!(all.len(), 500);
-    let items = order_items::Entity::find().all(&db).await.unwrap();
+    let items = order_items::Entity::find().all(db).await.unwrap();
     for order in &all {
         let lines: Vec<_> = items.iter().filter(|item| item.order_id == order.id).collect();
         assert!(!lines.is_empty(), "order {} has items", order.id);
@@ -88,7 +153,13 @@ async fn seeded_orders_add_up(engine: Engine) {
         .filter_map(|order| order.customer_id)
         .collect::<std::collections::HashSet<_>>();
     assert!(customers.len() < all.len() / 2, "customers come back");
-    db.close().await.unwrap();
+    summaries::expect_match(db, report.business_id).await;
+
+    let delivered = all.iter().find(|order| order.status == OrderStatus::Delivered).unwrap();
+    let mut cancelled: orders::ActiveModel = delivered.clone().into();
+    cancelled.status = Set(OrderStatus::Cancelled);
+    cancelled.update(db).await.unwrap();
+    summaries::expect_match(db, report.business_id).await;
 }
 
 fn options(orders: Option<u64>) -> Options {

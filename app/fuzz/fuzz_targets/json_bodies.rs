@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&pick, json)) = data.split_first() else {
         return;
     };
-    match pick % 18 {
+    match pick % 19 {
         0 => {
             if let Some(file) = body::<dto::CatalogFile>(json)
                 && let Ok(catalog) = Catalog::from_file(&file, 2.5)
@@ -51,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
         14 => drop(body::<dto::DeliveryAssignment>(json)),
         15 => drop(body::<dto::DeliveryReport>(json)),
         16 => drop(body::<dto::OrderQuery>(json)),
+        17 => drop(body::<dto::UserChanges>(json)),
         _ => drop(body::<dto::AnalyticsQuery>(json)),
     }
 });

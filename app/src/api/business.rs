@@ -14,7 +14,7 @@ use crate::{
 #[server(prefix = "/rpc", endpoint = "business/get", input = Json)]
 pub async fn get_business(id: i64) -> Result<BusinessDto, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
-    Ok(crate::services::businesses::get(&state.db, &caller, id).await?)
+    Ok(crate::services::businesses::get(&state.db, &state.outlets.events.answers().stats, &caller, id).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "business/update", input = Json)]

@@ -15,6 +15,7 @@ use crate::{
         access::Permission,
         audit::{self, AuditEntry},
         auth::Caller,
+        recent::Recent,
         response_times, tallies,
     },
 };
@@ -22,11 +23,20 @@ use crate::{
 /// How many of the latest orders the response-time medians are taken over.
 const RESPONSE_SAMPLE: u64 = 500;
 
-pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<BusinessDto, ServiceError> {
+/// The business with its headline numbers, kept a moment (`recent`) and emptied by its order
+/// events; kept per currency, which the revenue is written in.
+pub async fn get(
+    db: &DatabaseConnection,
+    kept: &Recent<BusinessStats>,
+    caller: &Caller,
+    id: i64,
+) -> Result<BusinessDto, ServiceError> {
     caller.require(Permission::ViewBusiness)?;
     let business = visible(db, caller, id).await?;
-    let stats = stats(db, &business).await?;
-    Ok(to_dto(business, stats))
+    let stats = kept
+        .get_or_compute(business.id, business.currency.clone(), || stats(db, &business))
+        .await?;
+    Ok(to_dto(business, *stats))
 }
 
 /// Changes profile and settings (owners and admins), audited with the values before and after.

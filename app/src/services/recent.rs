@@ -3,10 +3,11 @@
 //! again while nothing in them could have moved much, so most such requests repeat one that
 //! was just answered, or is being answered: they wait for that one rather than compute it again.
 //!
-//! Order lists must show every change at once, so every order event empties its business's
-//! lists: the events this instance publishes (after their transaction committed) and, through
-//! the relay, the ones other instances publish; a list already being computed then serves only
-//! the requests that came before the change. Reports are summaries over days: they are given
+//! Order lists and a business's headline numbers must show every change at once, so every
+//! order event empties its business's lists and numbers: the events this instance publishes
+//! (after their transaction committed) and, through the relay, the ones other instances
+//! publish; an answer already being computed then serves only the requests that came before
+//! the change. Reports are summaries over days: they are given
 //! as of at most `FRESH` ago, which also bounds how long a change that published no event
 //! (another process on the same SQLite file, a relay that lost notifications) goes unseen in
 //! a list.
@@ -21,7 +22,7 @@ use std::{
 use tokio::sync::OnceCell;
 
 use crate::{
-    dto::{AnalyticsReport, OrderPage},
+    dto::{AnalyticsReport, BusinessStats, OrderPage},
     error::ServiceError,
 };
 
@@ -34,20 +35,24 @@ const CAPACITY: usize = 1_024;
 #[derive(Clone, Debug, Default)]
 pub struct Answers {
     pub order_lists: Recent<OrderPage>,
+    /// A business's headline numbers: totals, active customers, response times.
+    pub stats: Recent<BusinessStats>,
     /// Not emptied by order events: a business taking orders changes every second, and its
     /// report would be computed again for nearly every request.
     pub reports: Recent<AnalyticsReport>,
 }
 
 impl Answers {
-    /// The business's orders changed: its kept lists are no longer the truth.
+    /// The business's orders changed: its kept lists and numbers are no longer the truth.
     pub fn changed(&self, business_id: i64) {
         self.order_lists.changed(business_id);
+        self.stats.changed(business_id);
     }
 
-    /// Changes may have gone unheard: no kept list is trusted.
+    /// Changes may have gone unheard: no kept list or number is trusted.
     pub fn clear(&self) {
         self.order_lists.clear();
+        self.stats.clear();
     }
 }
 

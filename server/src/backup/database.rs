@@ -45,6 +45,7 @@ pub async fn dump(db: &DatabaseConnection, url: &str, into: &Path) -> Result<Dum
                 .try_get_by_index(0)?;
             let tables = count_rows(&txn).await?;
             let file = file.to_string_lossy();
+            let (url, password) = split_password(url);
             run_tool(
                 "pg_dump",
                 &[
@@ -55,6 +56,7 @@ pub async fn dump(db: &DatabaseConnection, url: &str, into: &Path) -> Result<Dum
                     &format!("--file={file}"),
                     &format!("--dbname={url}"),
                 ],
+                password.as_deref(),
             )
             .await?;
             txn.commit().await?;
@@ -93,6 +95,7 @@ pub async fn restore_into(url: &str, engine: Engine, file: &Path) -> Result<(), 
         Engine::Postgres => {
             ensure_empty(url, &format!("the database {}", redact_url(url))).await?;
             let file = file.to_string_lossy();
+            let (url, password) = split_password(url);
             run_tool(
                 "pg_restore",
                 &[
@@ -103,6 +106,7 @@ pub async fn restore_into(url: &str, engine: Engine, file: &Path) -> Result<(), 
                     &format!("--dbname={url}"),
                     &file,
                 ],
+                password.as_deref(),
             )
             .await
         }
@@ -217,12 +221,27 @@ fn with_database(url: &str, name: &str) -> String {
 /// is stopped rather than holding the schedule (and the exported snapshot) forever.
 const TOOL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3 * 3600);
 
-async fn run_tool(tool: &str, args: &[&str]) -> Result<(), BackupError> {
-    let running = tokio::process::Command::new(tool)
-        .args(args)
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .output();
+/// `url` without its password, and the password: the tools get it through `PGPASSWORD`, as
+/// their arguments are visible to every user of the machine.
+fn split_password(url: &str) -> (String, Option<String>) {
+    let (Some(scheme), Some(at)) = (url.find("://"), url.rfind('@')) else {
+        return (url.to_string(), None);
+    };
+    let Some((user, password)) = url.get(scheme + 3..at).and_then(|userinfo| userinfo.split_once(':')) else {
+        return (url.to_string(), None);
+    };
+    let password = percent_encoding::percent_decode_str(password)
+        .decode_utf8_lossy()
+        .into_owned();
+    (format!("{}{user}{}", &url[..scheme + 3], &url[at..]), Some(password))
+}
+
+async fn run_tool(tool: &str, args: &[&str], password: Option<&str>) -> Result<(), BackupError> {
+    let mut command = tokio::process::Command::new(tool);
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    let running = command.args(args).stdin(Stdio::null()).kill_on_drop(true).output();
     let output = tokio::time::timeout(TOOL_TIMEOUT, running)
         .await
         .map_err(|_| BackupError::Tool(format!("{tool} did not finish within {} hours", TOOL_TIMEOUT.as_secs() / 3600)))?
@@ -245,7 +264,7 @@ async fn run_tool(tool: &str, args: &[&str]) -> Result<(), BackupError> {
 
 #[cfg(test)]
 mod tests {
-    use super::with_database;
+    use super::{split_password, with_database};
 
     #[test]
     fn a_scratch_database_keeps_the_server_and_credentials() {
@@ -254,5 +273,24 @@ mod tests {
             "postgres://novi:pw@db:5432/x?sslmode=require"
         );
         assert_eq!(with_database("postgres://localhost", "x"), "postgres://localhost/x");
+    }
+
+    #[test]
+    fn a_password_goes_to_the_tools_outside_their_arguments() {
+        assert_eq!(
+            split_password("postgres://novi:p%40ss@db:5432/novi?sslmode=require"),
+            (
+                "postgres://novi@db:5432/novi?sslmode=require".to_string(),
+                Some("p@ss".to_string())
+            )
+        );
+        assert_eq!(
+            split_password("postgres://novi@db/novi"),
+            ("postgres://novi@db/novi".to_string(), None)
+        );
+        assert_eq!(
+            split_password("postgres://db/novi"),
+            ("postgres://db/novi".to_string(), None)
+        );
     }
 }

@@ -24,7 +24,7 @@ pub async fn one(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<BusinessAnswer>, ApiError> {
     Ok(Json(BusinessAnswer::new(
-        businesses::get(&state.db, &caller, id).await?,
+        businesses::get(&state.db, &state.outlets.events.answers().stats, &caller, id).await?,
     )))
 }
 

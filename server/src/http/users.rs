@@ -1,13 +1,17 @@
 //! `/api/users`: owners invite staff and drivers, and switch access off and on.
 
-use app::{dto::Invitation, error::ServiceError, services::users, state::AppState};
+use app::{
+    dto::{Invitation, UserChanges},
+    error::ServiceError,
+    services::users,
+    state::AppState,
+};
 use axum::{
     Json, Router,
     extract::State,
     http::StatusCode,
     routing::{get, patch},
 };
-use entity::enums::Role;
 use serde::Deserialize;
 
 use super::{
@@ -27,15 +31,6 @@ pub fn router() -> Router<AppState> {
 pub struct UserQuery {
     /// Platform admins only: whose users; all when absent.
     business_id: Option<i64>,
-}
-
-/// What changes about a user; at least one field.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UserChanges {
-    is_active: Option<bool>,
-    /// `owner`, `staff` or `driver`.
-    role: Option<Role>,
 }
 
 /// The business's users (owners).
