@@ -79,6 +79,9 @@ struct Shared {
     /// The business's WhatsApp number customers write to, when messages are in the mix.
     whatsapp: Option<String>,
     simulator: String,
+    /// Starts every message id: a message id seen before is the same message to Novi, which
+    /// records it once, so the ids of one run must not repeat another's.
+    run: u128,
 }
 
 #[derive(Default)]
@@ -192,6 +195,10 @@ async fn prepare(client: &reqwest::Client, args: &Args) -> Shared {
         created: Mutex::new(Vec::new()),
         whatsapp: args.whatsapp.clone(),
         simulator,
+        run: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis(),
     }
 }
 
@@ -306,7 +313,7 @@ async fn request(client: &reqwest::Client, shared: &Shared, kind: &str, rng: &mu
                 "from": format!("+1555{customer:07}"),
                 "name": format!("Customer {customer}"),
                 "body": MESSAGES.choose(rng).unwrap(),
-                "id": format!("load-{}", rng.random::<u64>()),
+                "id": format!("load-{}-{}", shared.run, rng.random::<u64>()),
             });
             ("POST", format!("{}/api/messages", shared.simulator), Some(body))
         }
