@@ -23,13 +23,13 @@ fn count_panics() {
     });
 }
 
-/// The settings page's server render sometimes goes on resolving its forms after the page was
-/// disposed and reads a signal of it (`Tried to access a reactive value that has already been
-/// disposed`; the answer itself is whole): about one request in three hundred when thirty come
-/// at once, so it is asked for six hundred times, on several threads as in the server. Not fixed
-/// yet (reading with `try_get` only moves the panic to the next signal); run with `--ignored`.
+/// The settings page's previews once read a browser-only resource inside the page's
+/// Transition: the server then gave up on that Transition and finished the page, while it was
+/// still walking the forms, which went on reading signals of the page just disposed (`Tried to
+/// access a reactive value that has already been disposed`, about one request in three hundred
+/// when thirty came at once; the answer itself was whole). So the settings page is asked for six
+/// hundred times, on several threads as in the server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "fails in about half the runs: the settings page's server render still panics now and then"]
 async fn pages_render_for_many_requests_at_once() {
     count_panics();
     let app = spawn_app(Engine::Sqlite).await;

@@ -24,6 +24,9 @@ use crate::{
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<UpdateBusiness>::new();
+    // Loaded with the business, so the server renders the previews filled; a browser-only
+    // resource read inside the Transition would make the server send the fallback instead.
+    let sample = Resource::new(|| (), |_| template_sample());
     let business = Resource::new(
         move || save.version().get(),
         |_| async move {
@@ -49,7 +52,7 @@ pub fn SettingsPage() -> impl IntoView {
             {move || business.get().map(|loaded| match loaded {
                 Ok(business) => view! {
                     <BusinessForm business=business.clone() save />
-                    <TemplatesForm business save />
+                    <TemplatesForm business save sample />
                 }
                 .into_any(),
                 Err(error) => view! { <p class="error" role="alert">"The settings could not be loaded: " {error.message}</p> }.into_any(),
@@ -215,10 +218,12 @@ fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>) -> im
     }
 }
 
+/// What each placeholder stands for in the business's latest order.
+type Sample = Resource<Result<BTreeMap<String, String>, crate::api::AppError>>;
+
 /// The five replies, each with what the customer would read, filled from the latest order.
 #[component]
-fn TemplatesForm(business: BusinessDto, save: ServerAction<UpdateBusiness>) -> impl IntoView {
-    let sample = LocalResource::new(template_sample);
+fn TemplatesForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, sample: Sample) -> impl IntoView {
     let current = business.settings.templates;
     let fields: [(&'static str, &'static str, String); 5] = [
         ("order_confirmation", "Order confirmed", current.order_confirmation),
@@ -267,12 +272,7 @@ fn TemplatesForm(business: BusinessDto, save: ServerAction<UpdateBusiness>) -> i
     }
 }
 
-fn template_editor(
-    key: &'static str,
-    title: &'static str,
-    text: RwSignal<String>,
-    sample: LocalResource<Result<BTreeMap<String, String>, crate::api::AppError>>,
-) -> AnyView {
+fn template_editor(key: &'static str, title: &'static str, text: RwSignal<String>, sample: Sample) -> AnyView {
     let preview = move || {
         let text = text.get();
         match templates::unknown_placeholders(&text) {
