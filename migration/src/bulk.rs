@@ -25,14 +25,17 @@ const SUMMARIES: [&str; 6] = [
 /// other session's orders go uncounted meanwhile: on PostgreSQL a superuser's session turns
 /// off triggers for itself alone (`session_replication_role`, which also skips the
 /// foreign-key checks, the largest cost left: the loaded rows refer to what the seed has just
-/// made), and any other owner's `ALTER TABLE` locks the three tables until the transaction
-/// ends; on SQLite the transaction is the only writer.
+/// made), and an owner's `ALTER TABLE` locks the three tables until the transaction ends; any
+/// other role leaves them on; on SQLite the transaction is the only writer.
 #[must_use = "the triggers stay off until `finish`"]
 pub struct Load(Off);
 
 enum Off {
     ForThisSession,
     ForTheTables,
+    /// A role that neither is a superuser nor owns the tables cannot turn triggers off: they
+    /// keep the summaries as the rows go in, slower but the same.
+    Not,
     /// SQLite cannot disable a trigger: they are dropped, and made again from their own text.
     Dropped(Vec<String>),
 }
@@ -53,6 +56,9 @@ impl Load {
                 txn.execute_unprepared("SET LOCAL session_replication_role = replica")
                     .await?;
                 return Ok(Self(Off::ForThisSession));
+            }
+            if !Self::owns_the_tables(txn).await? {
+                return Ok(Self(Off::Not));
             }
             for table in TABLES {
                 txn.execute_unprepared(&format!("ALTER TABLE {table} DISABLE TRIGGER USER"))
@@ -78,9 +84,25 @@ impl Load {
         Ok(Self(Off::Dropped(dropped)))
     }
 
+    async fn owns_the_tables(txn: &DatabaseTransaction) -> Result<bool, DbErr> {
+        let tables = TABLES.map(|table| format!("'{table}'::regclass")).join(", ");
+        Ok(txn
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!("SELECT bool_and(pg_has_role(relowner, 'USAGE')) FROM pg_class WHERE oid IN ({tables})"),
+            ))
+            .await?
+            .map(|row| row.try_get_by_index::<bool>(0))
+            .transpose()?
+            .unwrap_or(false))
+    }
+
     /// Works out `business`'s totals and summaries from its orders and deliveries, and turns
     /// the triggers back on. The load must only have written orders of `business`.
     pub async fn finish(self, txn: &DatabaseTransaction, business: i64) -> Result<(), DbErr> {
+        if let Off::Not = self.0 {
+            return Ok(());
+        }
         let postgres = txn.get_database_backend() == DbBackend::Postgres;
         if let Off::ForThisSession = self.0 {
             txn.execute_unprepared("SET LOCAL session_replication_role = DEFAULT")
@@ -95,7 +117,7 @@ impl Load {
             txn.execute_unprepared(&statement).await?;
         }
         match self.0 {
-            Off::ForThisSession => {}
+            Off::ForThisSession | Off::Not => {}
             Off::ForTheTables => {
                 for table in TABLES {
                     txn.execute_unprepared(&format!("ALTER TABLE {table} ENABLE TRIGGER USER"))

@@ -70,6 +70,16 @@ async fn seeded_orders_add_up(engine: Engine) {
 /// and on again before the seed commits.
 #[tokio::test]
 async fn an_owner_who_is_not_a_superuser_seeds_too() {
+    seed_as_a_role(true).await;
+}
+
+/// A role that may only write the rows leaves the triggers on: they keep the summaries.
+#[tokio::test]
+async fn a_role_that_owns_nothing_seeds_too() {
+    seed_as_a_role(false).await;
+}
+
+async fn seed_as_a_role(owns_the_tables: bool) {
     let Some(engine) = Engine::postgres() else {
         eprintln!("skipped: NOVI_TEST_POSTGRES_URL is not set");
         return;
@@ -77,24 +87,25 @@ async fn an_owner_who_is_not_a_superuser_seeds_too() {
     let database = TestDatabase::create(&engine).await;
     let db = database.connect().await;
     Migrator::up(&db, None).await.unwrap();
-    let role = format!("novi_owner_{}", std::process::id());
-    let grant = [
+    let role = format!("novi_seeder_{owns_the_tables}_{}", std::process::id());
+    let tables = ["orders", "order_items", "deliveries"];
+    let mut grant = vec![
         format!("CREATE ROLE {role} LOGIN NOSUPERUSER"),
         format!("GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"),
         format!("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}"),
-        format!("ALTER TABLE orders OWNER TO {role}"),
-        format!("ALTER TABLE order_items OWNER TO {role}"),
-        format!("ALTER TABLE deliveries OWNER TO {role}"),
     ];
+    if owns_the_tables {
+        grant.extend(tables.map(|table| format!("ALTER TABLE {table} OWNER TO {role}")));
+    }
     for statement in grant {
         db.execute_unprepared(&statement).await.unwrap();
     }
     let mut url = reqwest::Url::parse(&database.url).unwrap();
     url.set_username(&role).unwrap();
     url.set_password(None).unwrap();
-    let owner = server::db::connect(url.as_str()).await.unwrap();
-    seed_and_check(&owner, &db).await;
-    owner.close().await.unwrap();
+    let seeder = server::db::connect(url.as_str()).await.unwrap();
+    seed_and_check(&seeder, &db).await;
+    seeder.close().await.unwrap();
 
     let disabled = db
         .query_one_raw(Statement::from_string(
@@ -107,13 +118,15 @@ async fn an_owner_who_is_not_a_superuser_seeds_too() {
         .try_get_by_index::<i64>(0)
         .unwrap();
     assert_eq!(disabled, 0, "every trigger is on again");
-    for statement in [
-        "ALTER TABLE orders OWNER TO CURRENT_USER".to_string(),
-        "ALTER TABLE order_items OWNER TO CURRENT_USER".to_string(),
-        "ALTER TABLE deliveries OWNER TO CURRENT_USER".to_string(),
-        format!("DROP OWNED BY {role}"),
-        format!("DROP ROLE {role}"),
-    ] {
+    let mut revoke: Vec<String> = if owns_the_tables {
+        tables
+            .map(|table| format!("ALTER TABLE {table} OWNER TO CURRENT_USER"))
+            .to_vec()
+    } else {
+        Vec::new()
+    };
+    revoke.extend([format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")]);
+    for statement in revoke {
         db.execute_unprepared(&statement).await.unwrap();
     }
     db.close().await.unwrap();
