@@ -43,21 +43,15 @@ enum Off {
 impl Load {
     pub async fn begin(txn: &DatabaseTransaction) -> Result<Self, DbErr> {
         if txn.get_database_backend() == DbBackend::Postgres {
-            let superuser = txn
-                .query_one_raw(Statement::from_string(
-                    DbBackend::Postgres,
-                    "SELECT current_setting('is_superuser') = 'on'",
-                ))
-                .await?
-                .map(|row| row.try_get_by_index::<bool>(0))
-                .transpose()?
-                .unwrap_or(false);
-            if superuser {
+            if yes(txn, "SELECT current_setting('is_superuser') = 'on'".into()).await? {
                 txn.execute_unprepared("SET LOCAL session_replication_role = replica")
                     .await?;
                 return Ok(Self(Off::ForThisSession));
             }
-            if !Self::owns_the_tables(txn).await? {
+            let tables = TABLES.map(|table| format!("'{table}'::regclass")).join(", ");
+            let owner =
+                format!("SELECT bool_and(pg_has_role(relowner, 'USAGE')) FROM pg_class WHERE oid IN ({tables})");
+            if !yes(txn, owner).await? {
                 return Ok(Self(Off::Not));
             }
             for table in TABLES {
@@ -84,40 +78,15 @@ impl Load {
         Ok(Self(Off::Dropped(dropped)))
     }
 
-    async fn owns_the_tables(txn: &DatabaseTransaction) -> Result<bool, DbErr> {
-        let tables = TABLES.map(|table| format!("'{table}'::regclass")).join(", ");
-        Ok(txn
-            .query_one_raw(Statement::from_string(
-                DbBackend::Postgres,
-                format!("SELECT bool_and(pg_has_role(relowner, 'USAGE')) FROM pg_class WHERE oid IN ({tables})"),
-            ))
-            .await?
-            .map(|row| row.try_get_by_index::<bool>(0))
-            .transpose()?
-            .unwrap_or(false))
-    }
-
-    /// Works out `business`'s totals and summaries from its orders and deliveries, and turns
-    /// the triggers back on. The load must only have written orders of `business`.
+    /// Turns the triggers back on and works out `business`'s totals and summaries from its
+    /// orders and deliveries. The load must only have written orders of `business`.
     pub async fn finish(self, txn: &DatabaseTransaction, business: i64) -> Result<(), DbErr> {
-        if let Off::Not = self.0 {
-            return Ok(());
-        }
-        let postgres = txn.get_database_backend() == DbBackend::Postgres;
-        if let Off::ForThisSession = self.0 {
-            txn.execute_unprepared("SET LOCAL session_replication_role = DEFAULT")
-                .await?;
-        }
-        for table in SUMMARIES {
-            txn.execute_unprepared(&format!("DELETE FROM {table} WHERE business_id = {business}"))
-                .await?;
-        }
-        txn.execute_unprepared(&tallies::backfill(Some(business))).await?;
-        for statement in (rollups::Dialect { postgres }).backfill(Some(business)) {
-            txn.execute_unprepared(&statement).await?;
-        }
         match self.0 {
-            Off::ForThisSession | Off::Not => {}
+            Off::Not => return Ok(()),
+            Off::ForThisSession => {
+                txn.execute_unprepared("SET LOCAL session_replication_role = DEFAULT")
+                    .await?;
+            }
             Off::ForTheTables => {
                 for table in TABLES {
                     txn.execute_unprepared(&format!("ALTER TABLE {table} ENABLE TRIGGER USER"))
@@ -130,6 +99,26 @@ impl Load {
                 }
             }
         }
+        // Only the summary tables are written from here on, and no summary trigger is on them.
+        for table in SUMMARIES {
+            txn.execute_unprepared(&format!("DELETE FROM {table} WHERE business_id = {business}"))
+                .await?;
+        }
+        txn.execute_unprepared(&tallies::backfill(Some(business))).await?;
+        let postgres = txn.get_database_backend() == DbBackend::Postgres;
+        for statement in (rollups::Dialect { postgres }).backfill(Some(business)) {
+            txn.execute_unprepared(&statement).await?;
+        }
         Ok(())
     }
+}
+
+/// The answer of a query that selects one boolean (false when it selects no row).
+async fn yes(txn: &DatabaseTransaction, sql: String) -> Result<bool, DbErr> {
+    Ok(txn
+        .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await?
+        .map(|row| row.try_get_by_index::<bool>(0))
+        .transpose()?
+        .unwrap_or(false))
 }

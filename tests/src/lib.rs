@@ -134,6 +134,11 @@ impl Drop for TestDatabase {
     }
 }
 
+/// An instant as the API and the stored response times write it (RFC 3339).
+pub fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
+    text.parse().expect("an RFC 3339 instant")
+}
+
 /// The secret the test servers sign with, so tests can forge tokens to prove they are refused.
 pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256-0123456789";
 

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
 use entity::{deliveries, enums::OrderStatus, order_items, orders};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement};
 
@@ -46,11 +45,7 @@ pub async fn expect_match(db: &DatabaseConnection, business_id: i64) {
             ("confirm", "received", "confirmed"),
             ("deliver", "confirmed", "delivered"),
         ] {
-            let stamp = |step: &str| {
-                order.response_times[step]
-                    .as_str()
-                    .map(|text| text.parse::<DateTime<Utc>>().expect("an RFC 3339 instant"))
-            };
+            let stamp = |step: &str| order.response_times[step].as_str().map(crate::at);
             if let (Some(from), Some(to)) = (stamp(from), stamp(to)) {
                 let seconds = (to - from).num_milliseconds() as f64 / 1000.0;
                 spans

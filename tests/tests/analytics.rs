@@ -2,13 +2,13 @@
 //! exactly from orders placed at known local times, days in the business's time zone (across
 //! a clock change too), other businesses never counted, ranges and roles checked, CSV files.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use entity::{
     businesses, customers, deliveries, drivers,
     enums::{DeliveryStatus, OrderSource, OrderStatus},
     order_items, orders,
 };
-use novi_tests::{DEMO_PASSWORD, Engine, TestApp, on_every_engine, spawn_app, summaries};
+use novi_tests::{DEMO_PASSWORD, Engine, TestApp, at, on_every_engine, spawn_app, summaries};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
@@ -21,10 +21,6 @@ on_every_engine!(
 );
 
 const WEEK: &str = "from=2026-03-01&to=2026-03-07";
-
-fn at(text: &str) -> DateTime<Utc> {
-    text.parse().expect("an RFC 3339 instant")
-}
 
 /// A business made by registering its owner, filled straight into the database.
 struct Shop {

@@ -118,15 +118,11 @@ async fn seed_as_a_role(owns_the_tables: bool) {
         .try_get_by_index::<i64>(0)
         .unwrap();
     assert_eq!(disabled, 0, "every trigger is on again");
-    let mut revoke: Vec<String> = if owns_the_tables {
-        tables
-            .map(|table| format!("ALTER TABLE {table} OWNER TO CURRENT_USER"))
-            .to_vec()
-    } else {
-        Vec::new()
-    };
-    revoke.extend([format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")]);
-    for statement in revoke {
+    for statement in [
+        format!("REASSIGN OWNED BY {role} TO CURRENT_USER"),
+        format!("DROP OWNED BY {role}"),
+        format!("DROP ROLE {role}"),
+    ] {
         db.execute_unprepared(&statement).await.unwrap();
     }
     db.close().await.unwrap();
