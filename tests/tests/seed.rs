@@ -13,7 +13,11 @@ use sea_orm::{
 };
 use server::seed::{self, Options};
 
-on_every_engine!(seeding_twice_creates_the_demo_once, seeded_orders_add_up);
+on_every_engine!(
+    seeding_twice_creates_the_demo_once,
+    seeded_orders_add_up,
+    a_seed_waits_for_a_writer_at_work
+);
 
 async fn seeding_twice_creates_the_demo_once(engine: Engine) {
     let database = TestDatabase::create(&engine).await;
@@ -63,6 +67,30 @@ async fn seeded_orders_add_up(engine: Engine) {
     let db = database.connect().await;
     Migrator::up(&db, None).await.unwrap();
     seed_and_check(&db, &db).await;
+    db.close().await.unwrap();
+}
+
+/// `novi seed` may run beside a serving Novi, whose writes must not make it fail: it waits for a
+/// write begun before its own and then loads the orders.
+async fn a_seed_waits_for_a_writer_at_work(engine: Engine) {
+    let database = TestDatabase::create(&engine).await;
+    let db = database.connect().await;
+    Migrator::up(&db, None).await.unwrap();
+    seed::run(&db, options(Some(0))).await.unwrap();
+
+    let writer = app::services::transaction::begin(&db).await.unwrap();
+    writer
+        .execute_unprepared("UPDATE businesses SET updated_at = updated_at")
+        .await
+        .unwrap();
+    let seeding = tokio::spawn({
+        let db = db.clone();
+        async move { seed::run(&db, options(Some(20))).await.map_err(|e| e.to_string()) }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    writer.commit().await.unwrap();
+    let report = seeding.await.unwrap().expect("the seed waits for the writer");
+    assert_eq!(report.orders_created, 20);
     db.close().await.unwrap();
 }
 

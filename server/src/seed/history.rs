@@ -13,12 +13,12 @@ use migration::bulk;
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
     sea_query::{Expr, Func},
 };
 use serde_json::{Map, Value, json};
 
-use app::services::products::stored_options;
+use app::services::{products::stored_options, transaction};
 
 use super::{SeedError, catalog};
 
@@ -72,7 +72,9 @@ pub async fn generate(db: &DatabaseConnection, plan: Plan<'_>) -> Result<u64, Se
     let now = Utc::now();
     let products: Vec<Product> = plan.catalog.iter().map(Product::from_model).collect();
     let instants = order_instants(&mut rng, plan.count, now);
-    let txn = db.begin().await?;
+    // Immediate on SQLite: the load reads the triggers before its first write, and a plain
+    // BEGIN fails that write at once if the running server wrote in between.
+    let txn = transaction::begin(db).await?;
     let load = bulk::Load::begin(&txn).await?;
     let customer_ids = insert_customers(&txn, &mut rng, plan.business.id, plan.count, now).await?;
     let delivery_fee = plan
