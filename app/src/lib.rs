@@ -8,6 +8,7 @@ mod live;
 pub mod money;
 mod pages;
 pub mod parser;
+pub mod permissions;
 mod preview;
 pub mod templates;
 

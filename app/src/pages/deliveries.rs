@@ -6,11 +6,13 @@ use leptos::prelude::*;
 
 use crate::{
     api::{
+        account::current_user,
         business::{AddDriver, RemoveDriver, UpdateDriver, list_drivers, list_team},
         orders::delivery_runs,
     },
     dto::{DriverDto, DriverInput, OrderDto, UserDto},
     live,
+    permissions::Permission,
 };
 
 use super::{orders::label, when};
@@ -100,17 +102,8 @@ fn Drivers() -> impl IntoView {
         move || (add.version().get(), update.version().get(), remove.version().get()),
         |_| list_drivers(),
     );
-    // Driver accounts to link; only owners may see the team, so staff get none to choose from.
-    let accounts = LocalResource::new(|| async {
-        list_team()
-            .await
-            .map(|team| {
-                team.into_iter()
-                    .filter(|user| user.role == Role::Driver)
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    });
+    // Loaded with the drivers, so the server renders whose account each one signs in with.
+    let accounts = Resource::new(|| (), |_| driver_accounts());
     let editing = RwSignal::new(None::<Option<DriverDto>>);
     Effect::new(move |_| {
         if matches!(add.value().get(), Some(Ok(_))) || matches!(update.value().get(), Some(Ok(_))) {
@@ -152,9 +145,24 @@ fn Drivers() -> impl IntoView {
     }
 }
 
+/// The driver accounts a driver record may be linked to; only those who may see the team get
+/// any to choose from.
+async fn driver_accounts() -> Vec<UserDto> {
+    let sees_team = current_user()
+        .await
+        .is_ok_and(|me| Permission::ManageUsers.granted_to(me.role));
+    if !sees_team {
+        return Vec::new();
+    }
+    list_team()
+        .await
+        .map(|team| team.into_iter().filter(|user| user.role == Role::Driver).collect())
+        .unwrap_or_default()
+}
+
 fn drivers_list(
     drivers: Vec<DriverDto>,
-    accounts: LocalResource<Vec<UserDto>>,
+    accounts: Resource<Vec<UserDto>>,
     editing: RwSignal<Option<Option<DriverDto>>>,
     update: ServerAction<UpdateDriver>,
     remove: ServerAction<RemoveDriver>,

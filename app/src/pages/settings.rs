@@ -18,6 +18,7 @@ use crate::{
     },
     dto::{BackupOverview, BusinessChanges, BusinessDto, Invitation, TemplateChanges, UserDto},
     pages::when,
+    permissions::Permission,
     templates,
 };
 
@@ -27,16 +28,23 @@ pub fn SettingsPage() -> impl IntoView {
     // Loaded with the business, so the server renders the previews filled; a browser-only
     // resource read inside the Transition would make the server send the fallback instead.
     let sample = Resource::new(|| (), |_| template_sample());
+    let me = Resource::new(|| (), |_| current_user());
     let business = Resource::new(
         move || save.version().get(),
-        |_| async move {
-            let me = current_user().await?;
+        move |_| async move {
             let id = me
+                .await?
                 .business_id
                 .ok_or_else(|| crate::api::AppError::new("not_found", "this account belongs to no business"))?;
             get_business(id).await
         },
     );
+    // Staff see the settings they work by; only what their role may use is offered to them.
+    let may = move |permission: Permission| {
+        me.get()
+            .and_then(Result::ok)
+            .is_some_and(|me| permission.granted_to(me.role))
+    };
     let outcome = move || {
         save.value().get().map(|result| match result {
             Ok(_) => view! { <p role="status" data-test="saved">"Saved."</p> }.into_any(),
@@ -50,16 +58,22 @@ pub fn SettingsPage() -> impl IntoView {
         {outcome}
         <Transition fallback=|| view! { <p class="muted">"Loading the settings…"</p> }>
             {move || business.get().map(|loaded| match loaded {
-                Ok(business) => view! {
-                    <BusinessForm business=business.clone() save />
-                    <TemplatesForm business save sample />
+                Ok(business) => {
+                    let editable = may(Permission::ManageSettings);
+                    view! {
+                        {(!editable).then(|| view! {
+                            <p class="muted" data-test="read-only">"Only an owner can change these settings."</p>
+                        })}
+                        <BusinessForm business=business.clone() save editable />
+                        <TemplatesForm business save sample editable />
+                        {may(Permission::ManageUsers).then(|| view! { <Team /> })}
+                        {editable.then(|| view! { <Backups /> })}
+                    }
+                    .into_any()
                 }
-                .into_any(),
                 Err(error) => view! { <p class="error" role="alert">"The settings could not be loaded: " {error.message}</p> }.into_any(),
             })}
         </Transition>
-        <Team />
-        <Backups />
     }
 }
 
@@ -68,7 +82,6 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn Backups() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_backups());
-    // Staff may open the settings but not the installation's backups: no section for them.
     view! {
         <Transition fallback=|| ()>
             {move || overview.get().map(|loaded| match loaded {
@@ -79,7 +92,6 @@ fn Backups() -> impl IntoView {
                     </section>
                 }
                 .into_any(),
-                Err(error) if error.code == "forbidden" => ().into_any(),
                 Err(error) => view! { <p class="error" role="alert">"The backups could not be loaded: " {error.message}</p> }.into_any(),
             })}
         </Transition>
@@ -150,7 +162,7 @@ fn size(bytes: i64) -> String {
 }
 
 #[component]
-fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>) -> impl IntoView {
+fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, editable: bool) -> impl IntoView {
     let text = |value: Option<String>| RwSignal::new(value.unwrap_or_default());
     let name = RwSignal::new(business.name.clone());
     let phone = text(business.phone.clone());
@@ -185,35 +197,37 @@ fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>) -> im
     };
     view! {
         <form class="card form" data-test="business-form" on:submit=submit>
-            <h2>"The business"</h2>
-            <label for="business-name">"Name"</label>
-            <input id="business-name" required bind:value=name />
-            <label for="business-phone">"Phone"</label>
-            <input id="business-phone" type="tel" bind:value=phone />
-            <label for="business-email">"Email"</label>
-            <input id="business-email" type="email" bind:value=email />
-            <label for="business-address">"Address"</label>
-            <input id="business-address" bind:value=address />
-            <label for="business-currency">"Currency (three letters, like USD)"</label>
-            <input id="business-currency" maxlength="3" bind:value=currency />
-            <label for="business-timezone">"Time zone (like America/Sao_Paulo)"</label>
-            <input id="business-timezone" bind:value=timezone />
-            <h2>"Orders"</h2>
-            <label for="delivery-fee">"Delivery fee"</label>
-            <input id="delivery-fee" inputmode="decimal" bind:value=fee />
-            <label for="threshold">"Send orders read with less confidence than this (%) to review"</label>
-            <input id="threshold" type="number" min="0" max="100" bind:value=threshold />
-            <label class="toggle">
-                <input type="checkbox" bind:checked=auto_confirm />
-                "Confirm orders read with enough confidence by themselves"
-            </label>
-            <label class="toggle">
-                <input type="checkbox" bind:checked=whatsapp />
-                "Read orders from WhatsApp"
-            </label>
-            <button class="button" type="submit" data-test="save-business" disabled=move || save.pending().get()>
-                "Save"
-            </button>
+            <fieldset disabled=!editable>
+                <h2>"The business"</h2>
+                <label for="business-name">"Name"</label>
+                <input id="business-name" required bind:value=name />
+                <label for="business-phone">"Phone"</label>
+                <input id="business-phone" type="tel" bind:value=phone />
+                <label for="business-email">"Email"</label>
+                <input id="business-email" type="email" bind:value=email />
+                <label for="business-address">"Address"</label>
+                <input id="business-address" bind:value=address />
+                <label for="business-currency">"Currency (three letters, like USD)"</label>
+                <input id="business-currency" maxlength="3" bind:value=currency />
+                <label for="business-timezone">"Time zone (like America/Sao_Paulo)"</label>
+                <input id="business-timezone" bind:value=timezone />
+                <h2>"Orders"</h2>
+                <label for="delivery-fee">"Delivery fee"</label>
+                <input id="delivery-fee" inputmode="decimal" bind:value=fee />
+                <label for="threshold">"Send orders read with less confidence than this (%) to review"</label>
+                <input id="threshold" type="number" min="0" max="100" bind:value=threshold />
+                <label class="toggle">
+                    <input type="checkbox" bind:checked=auto_confirm />
+                    "Confirm orders read with enough confidence by themselves"
+                </label>
+                <label class="toggle">
+                    <input type="checkbox" bind:checked=whatsapp />
+                    "Read orders from WhatsApp"
+                </label>
+                <button class="button" type="submit" data-test="save-business" disabled=move || save.pending().get()>
+                    "Save"
+                </button>
+            </fieldset>
         </form>
     }
 }
@@ -223,7 +237,12 @@ type Sample = Resource<Result<BTreeMap<String, String>, crate::api::AppError>>;
 
 /// The five replies, each with what the customer would read, filled from the latest order.
 #[component]
-fn TemplatesForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, sample: Sample) -> impl IntoView {
+fn TemplatesForm(
+    business: BusinessDto,
+    save: ServerAction<UpdateBusiness>,
+    sample: Sample,
+    editable: bool,
+) -> impl IntoView {
     let current = business.settings.templates;
     let fields: [(&'static str, &'static str, String); 5] = [
         ("order_confirmation", "Order confirmed", current.order_confirmation),
@@ -262,12 +281,14 @@ fn TemplatesForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, samp
         .join(" ");
     view! {
         <form class="card form" data-test="templates-form" on:submit=submit>
-            <h2>"Replies to customers"</h2>
-            <p class="muted">"Placeholders: " {placeholders}</p>
-            {editors}
-            <button class="button" type="submit" data-test="save-templates" disabled=move || save.pending().get()>
-                "Save the replies"
-            </button>
+            <fieldset disabled=!editable>
+                <h2>"Replies to customers"</h2>
+                <p class="muted">"Placeholders: " {placeholders}</p>
+                {editors}
+                <button class="button" type="submit" data-test="save-templates" disabled=move || save.pending().get()>
+                    "Save the replies"
+                </button>
+            </fieldset>
         </form>
     }
 }

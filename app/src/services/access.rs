@@ -2,31 +2,12 @@
 
 use entity::enums::Role;
 
+pub use crate::permissions::Permission;
 use crate::{error::ServiceError, services::auth::Caller};
-
-/// What a request wants to do, checked against the caller's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Permission {
-    ViewOrders,
-    ManageOrders,
-    ViewBusiness,
-    ManageSettings,
-    ManageCatalog,
-    ManageUsers,
-    /// Carry out deliveries assigned to one's own driver record.
-    Deliver,
-    Platform,
-}
 
 impl Caller {
     pub fn may(&self, permission: Permission) -> bool {
-        use Permission::*;
-        match self.role {
-            Role::Admin => true,
-            Role::Owner => permission != Platform,
-            Role::Staff => matches!(permission, ViewOrders | ManageOrders | ViewBusiness),
-            Role::Driver => permission == Deliver,
-        }
+        permission.granted_to(self.role)
     }
 
     pub fn require(&self, permission: Permission) -> Result<(), ServiceError> {
