@@ -66,12 +66,17 @@ pub fn SettingsPage() -> impl IntoView {
                         })}
                         <BusinessForm business=business.clone() save editable />
                         <TemplatesForm business save sample editable />
-                        {may(Permission::ManageUsers).then(|| view! { <Team /> })}
-                        {editable.then(|| view! { <Backups /> })}
                     }
                     .into_any()
                 }
                 Err(error) => view! { <p class="error" role="alert">"The settings could not be loaded: " {error.message}</p> }.into_any(),
+            })}
+        </Transition>
+        // Outside the business's Transition, so saving the business does not reload them.
+        <Transition fallback=|| ()>
+            {move || me.get().map(|_| view! {
+                {may(Permission::ManageUsers).then(|| view! { <Team /> })}
+                {may(Permission::ManageSettings).then(|| view! { <Backups /> })}
             })}
         </Transition>
     }
