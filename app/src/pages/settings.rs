@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::{
+        AppError,
         account::current_user,
         business::{
             InviteUser, SetTeamMemberActive, SetTeamMemberRole, UpdateBusiness, get_business, list_team,
@@ -35,7 +36,7 @@ pub fn SettingsPage() -> impl IntoView {
             let id = me
                 .await?
                 .business_id
-                .ok_or_else(|| crate::api::AppError::new("not_found", "this account belongs to no business"))?;
+                .ok_or_else(|| AppError::new("not_found", "this account belongs to no business"))?;
             get_business(id).await
         },
     );
@@ -72,25 +73,29 @@ pub fn SettingsPage() -> impl IntoView {
                 Err(error) => view! { <p class="error" role="alert">"The settings could not be loaded: " {error.message}</p> }.into_any(),
             })}
         </Transition>
-        // Outside the business's Transition, so saving the business does not reload them.
-        <Transition fallback=|| ()>
-            {move || me.get().map(|_| view! {
-                {may(Permission::ManageUsers).then(|| view! { <Team /> })}
-                {may(Permission::ManageSettings).then(|| view! { <Backups /> })}
-            })}
-        </Transition>
+        <Team me />
+        <Backups me />
     }
 }
 
 /// The installation's backups: for owners, the reassurance that their orders are kept safe;
 /// for whoever runs Novi, whether the last one was proven by a restore.
 #[component]
-fn Backups() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_backups());
+fn Backups(me: Me) -> impl IntoView {
+    let overview = Resource::new(
+        || (),
+        move |_| async move {
+            if !granted(me, Permission::ManageSettings).await {
+                return Ok(None);
+            }
+            get_backups().await.map(Some)
+        },
+    );
     view! {
         <Transition fallback=|| ()>
             {move || overview.get().map(|loaded| match loaded {
-                Ok(overview) => view! {
+                Ok(None) => ().into_any(),
+                Ok(Some(overview)) => view! {
                     <section class="card" aria-labelledby="backups-title" data-test="backups">
                         <h2 id="backups-title">"Backups"</h2>
                         {backup_list(overview)}
@@ -101,6 +106,15 @@ fn Backups() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// The signed-in user, loaded once with the page.
+type Me = Resource<Result<UserDto, AppError>>;
+
+/// Whether the signed-in user's role grants `permission`; sections they may not use are not
+/// shown, rather than asked for and refused.
+async fn granted(me: Me, permission: Permission) -> bool {
+    me.await.is_ok_and(|me| permission.granted_to(me.role))
 }
 
 fn backup_list(overview: BackupOverview) -> AnyView {
@@ -238,7 +252,7 @@ fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, edita
 }
 
 /// What each placeholder stands for in the business's latest order.
-type Sample = Resource<Result<BTreeMap<String, String>, crate::api::AppError>>;
+type Sample = Resource<Result<BTreeMap<String, String>, AppError>>;
 
 /// The five replies, each with what the customer would read, filled from the latest order.
 #[component]
@@ -329,7 +343,7 @@ fn template_editor(key: &'static str, title: &'static str, text: RwSignal<String
 
 /// The people who sign in to this business: invite staff and drivers, switch access off.
 #[component]
-fn Team() -> impl IntoView {
+fn Team(me: Me) -> impl IntoView {
     let invite = ServerAction::<InviteUser>::new();
     let set_active = ServerAction::<SetTeamMemberActive>::new();
     let set_role = ServerAction::<SetTeamMemberRole>::new();
@@ -341,7 +355,12 @@ fn Team() -> impl IntoView {
                 set_role.version().get(),
             )
         },
-        |_| list_team(),
+        move |_| async move {
+            if !granted(me, Permission::ManageUsers).await {
+                return Ok(None);
+            }
+            list_team().await.map(Some)
+        },
     );
     let refused = move || {
         [set_active.value().get(), set_role.value().get()]
@@ -377,35 +396,44 @@ fn Team() -> impl IntoView {
             Err(error) => view! { <p class="error" role="alert">{error.described()}</p> }.into_any(),
         })
     };
+    let section = move |people: Vec<UserDto>| {
+        view! {
+            <section class="card" aria-labelledby="team-title">
+                <h2 id="team-title">"Team"</h2>
+                {team_list(people, set_active, set_role)}
+                {refused}
+                <form class="form" data-test="invite" on:submit=submit>
+                    <h3>"Invite someone"</h3>
+                    <label for="invite-email">"Email"</label>
+                    <input id="invite-email" type="email" required bind:value=email />
+                    <label for="invite-name">"User name"</label>
+                    <input id="invite-name" required bind:value=username />
+                    <label for="invite-role">"Role"</label>
+                    <select id="invite-role" on:change=move |event| {
+                        if let Ok(chosen) = event_target_value(&event).parse() {
+                            role.set(chosen);
+                        }
+                    }>
+                        <option value="staff">"Staff"</option>
+                        <option value="driver">"Driver"</option>
+                    </select>
+                    <button class="button" type="submit" disabled=move || invite.pending().get()>"Invite"</button>
+                </form>
+                {invited}
+            </section>
+        }
+        .into_any()
+    };
+    // Only a role that may manage the team gets the section at all, so the whole of it waits
+    // for the list; what was typed in the form lives in the signals above across reloads.
     view! {
-        <section class="card" aria-labelledby="team-title">
-            <h2 id="team-title">"Team"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading the team…"</p> }>
-                {move || team.get().map(|loaded| match loaded {
-                    Ok(people) => team_list(people, set_active, set_role),
-                    Err(error) => view! { <p class="error" role="alert">{error.message}</p> }.into_any(),
-                })}
-            </Transition>
-            {refused}
-            <form class="form" data-test="invite" on:submit=submit>
-                <h3>"Invite someone"</h3>
-                <label for="invite-email">"Email"</label>
-                <input id="invite-email" type="email" required bind:value=email />
-                <label for="invite-name">"User name"</label>
-                <input id="invite-name" required bind:value=username />
-                <label for="invite-role">"Role"</label>
-                <select id="invite-role" on:change=move |event| {
-                    if let Ok(chosen) = event_target_value(&event).parse() {
-                        role.set(chosen);
-                    }
-                }>
-                    <option value="staff">"Staff"</option>
-                    <option value="driver">"Driver"</option>
-                </select>
-                <button class="button" type="submit" disabled=move || invite.pending().get()>"Invite"</button>
-            </form>
-            {invited}
-        </section>
+        <Transition fallback=|| ()>
+            {move || team.get().map(|loaded| match loaded {
+                Ok(None) => ().into_any(),
+                Ok(Some(people)) => section(people),
+                Err(error) => view! { <p class="error" role="alert">"The team could not be loaded: " {error.message}</p> }.into_any(),
+            })}
+        </Transition>
     }
 }
 
