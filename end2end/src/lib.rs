@@ -48,8 +48,14 @@ impl TestBrowser {
         }
     }
 
+    /// Opens `url` in a new page that records its scripts' failures (see `assert_alive`).
     pub async fn open(&self, url: &str) -> Page {
-        self.browser.new_page(url).await.expect("page opens")
+        let page = self.browser.new_page("about:blank").await.expect("page opens");
+        page.evaluate_on_new_document(RECORD_FAILURES)
+            .await
+            .expect("the failure recorder is installed");
+        page.goto(url).await.expect("page opens");
+        page
     }
 
     pub async fn close(mut self) {
@@ -58,6 +64,30 @@ impl TestBrowser {
         self.handler.abort();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+/// Runs before any of the page's own scripts, on every document the page loads: keeps what is
+/// logged as an error or thrown without being caught.
+const RECORD_FAILURES: &str = "window.__failures = []; \
+    const logError = console.error.bind(console); \
+    console.error = (...parts) => { window.__failures.push(parts.map(String).join(' ')); logError(...parts); }; \
+    addEventListener('error', event => window.__failures.push(String(event.message))); \
+    addEventListener('unhandledrejection', event => window.__failures.push(String(event.reason)));";
+
+/// Fails the test if the app's WebAssembly panicked in this page: the page still looks whole,
+/// but nothing on it answers any more.
+pub async fn assert_alive(page: &Page) {
+    let failures: Vec<String> = page
+        .evaluate("window.__failures || []")
+        .await
+        .expect("the page answers")
+        .into_value()
+        .expect("a list of failures");
+    let panics: Vec<&String> = failures
+        .iter()
+        .filter(|failure| failure.contains("panicked at") || failure.contains("RuntimeError"))
+        .collect();
+    assert!(panics.is_empty(), "the page's WebAssembly panicked: {panics:#?}");
 }
 
 /// Polls a JavaScript expression until it is `true`, failing the test after `timeout`.
@@ -89,10 +119,12 @@ pub async fn wait_for_hydration(page: &Page) {
         Duration::from_secs(30),
     )
     .await;
+    assert_alive(page).await;
 }
 
 /// Saves a full-page screenshot under `target/screenshots/` and returns its path.
 pub async fn screenshot(page: &Page, name: &str) -> PathBuf {
+    assert_alive(page).await;
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     let path = dir.join(format!("{name}.png"));

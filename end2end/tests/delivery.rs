@@ -2,11 +2,11 @@
 //! orders on their phone, the order is handed to a driver, the driver marks it picked up on
 //! their phone-sized page, the customer's chat receives the update with a tracking link, the
 //! link's page shows the order on its way, and when the driver marks it delivered the open
-//! tracking page changes by itself. Staff see the run on the deliveries page.
+//! tracking page changes by itself. Staff see the run on the deliveries page, and read the settings.
 
 use std::time::Duration;
 
-use end2end::{TestBrowser, click, screenshot, sign_in, text_of, wait_until};
+use end2end::{TestBrowser, click, screenshot, sign_in, text_of, wait_for_hydration, wait_until};
 use novi_tests::{DEMO_PASSWORD, Engine, Options, TestApp, spawn_app_with};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -151,7 +151,7 @@ async fn a_driver_delivers_and_the_customer_follows_it_live() {
     // Staff see the finished run among today's deliveries.
     let office = TestBrowser::launch().await;
     let staff_page = office.open(&app.url("/deliveries")).await;
-    sign_in(&staff_page, "owner@pizzapalace.example", DEMO_PASSWORD, "/deliveries").await;
+    sign_in(&staff_page, "staff@pizzapalace.example", DEMO_PASSWORD, "/deliveries").await;
     wait_until(
         &staff_page,
         "document.querySelectorAll('[data-test=run-row]').length >= 1",
@@ -161,6 +161,20 @@ async fn a_driver_delivers_and_the_customer_follows_it_live() {
     let runs = text_of(&staff_page, "[data-test=runs]").await;
     assert!(runs.contains("Maria Lopes") && runs.contains("Delivered"), "{runs}");
     screenshot(&staff_page, "deliveries").await;
+
+    // Staff read the settings they work by, and are offered no change they may not make.
+    staff_page.goto(app.url("/settings")).await.expect("the settings");
+    wait_for_hydration(&staff_page).await;
+    wait_until(
+        &staff_page,
+        "document.querySelector('[data-test=preview-order_confirmation]') !== null \
+            && document.querySelector('#business-name').matches(':disabled') \
+            && document.querySelector('#team-title') === null \
+            && document.querySelector('[data-test=backups]') === null",
+        Duration::from_secs(10),
+    )
+    .await;
+    screenshot(&staff_page, "settings-staff").await;
 
     office.close().await;
     browser.close().await;
