@@ -307,10 +307,17 @@ async fn request(client: &reqwest::Client, shared: &Shared, kind: &str, rng: &mu
         },
         "business stats" => ("GET", format!("/api/businesses/{}", shared.business), None),
         "customer message" => {
-            let customer = rng.random_range(0..5_000);
+            let (customer, from) = loop {
+                let customer = rng.random_range(0..5_000);
+                let from = format!("+1555{customer:07}");
+                // The business's own messages are not orders: no customer writes from its number.
+                if shared.whatsapp.as_deref() != Some(from.as_str()) {
+                    break (customer, from);
+                }
+            };
             let body = json!({
                 "to": shared.whatsapp,
-                "from": format!("+1555{customer:07}"),
+                "from": from,
                 "name": format!("Customer {customer}"),
                 "body": MESSAGES.choose(rng).unwrap(),
                 "id": format!("load-{}-{}", shared.run, rng.random::<u64>()),
