@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use sea_orm::DbErr;
 
+use crate::api::ErrorCode;
+
 /// Field name → what is wrong with it, in words a person can act on.
 pub type FieldErrors = BTreeMap<String, String>;
 
@@ -67,7 +69,76 @@ impl Validator {
     }
 }
 
+/// What a caller is told of a failure, whichever way they asked (REST or server function).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub code: ErrorCode,
+    pub message: String,
+    pub fields: FieldErrors,
+    /// Seconds after which trying again may help.
+    pub retry_after: Option<u64>,
+    /// The request could not reach the database (see `Unreachable::MARK`).
+    pub unreachable: Option<Unreachable>,
+}
+
+impl Answer {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            fields: FieldErrors::new(),
+            retry_after: None,
+            unreachable: None,
+        }
+    }
+
+    /// The headers that go with the answer: when to try again, and the database gate's mark.
+    pub fn headers(&self) -> Vec<(axum::http::HeaderName, axum::http::HeaderValue)> {
+        use axum::http::{HeaderName, HeaderValue, header};
+        let mut headers = Vec::new();
+        if let Some(seconds) = self.retry_after {
+            headers.push((header::RETRY_AFTER, HeaderValue::from(seconds)));
+        }
+        if let Some(unreachable) = self.unreachable {
+            headers.push((
+                HeaderName::from_static(Unreachable::MARK),
+                HeaderValue::from_static(unreachable.as_str()),
+            ));
+        }
+        headers
+    }
+}
+
 impl ServiceError {
+    /// The one table from a service's failure to what the caller is told. Failures of the
+    /// server itself are logged here and described without their details.
+    pub fn answer(&self) -> Answer {
+        let message = self.to_string();
+        match self {
+            ServiceError::NotFound(_) => Answer::new(ErrorCode::NotFound, message),
+            ServiceError::Validation(fields) => Answer {
+                fields: fields.clone(),
+                ..Answer::new(ErrorCode::Validation, "some fields need attention")
+            },
+            ServiceError::Conflict(_) => Answer::new(ErrorCode::Conflict, message),
+            ServiceError::Unauthorized(_) => Answer::new(ErrorCode::Unauthorized, message),
+            ServiceError::Forbidden(_) => Answer::new(ErrorCode::Forbidden, message),
+            ServiceError::Database(error) => {
+                tracing::error!(%error, "database error");
+                let unreachable = Unreachable::of(error);
+                Answer {
+                    unreachable,
+                    retry_after: unreachable.map(|_| 1),
+                    ..Answer::new(ErrorCode::Unavailable, database_message(error))
+                }
+            }
+            ServiceError::Internal(error) => {
+                tracing::error!(%error, "internal error");
+                Answer::new(ErrorCode::Internal, "something went wrong on the server")
+            }
+        }
+    }
+
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         ServiceError::Validation(BTreeMap::from([(field.to_string(), message.into())]))
     }

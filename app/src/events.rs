@@ -4,27 +4,33 @@
 //! events go out through a relay (LISTEN/NOTIFY, in the server) and come back to every
 //! instance, this one included, which then delivers them to its listeners.
 //!
-//! An order event also empties its business's kept answers (`services::recent`) on every
-//! instance: the hub hears every change the dashboards hear.
+//! Watchers (the kept answers of `services::recent`) hear each event on every instance before
+//! the listeners do: the hub hears every change the dashboards hear.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::{broadcast, mpsc, watch};
 
-use crate::services::recent::Answers;
+pub use crate::event_kind::EventKind;
 
 /// How many events a listener may fall behind before it starts missing some.
 const BACKLOG: usize = 1_024;
 
-/// Every kind of event, so one that crossed between instances gets its name back.
-pub const KINDS: &[&str] = &["order.created", "order.updated", "whatsapp.state", "whatsapp.qr"];
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     pub business_id: i64,
-    /// `whatsapp.state`, `whatsapp.qr`, …
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub data: Value,
+}
+
+/// What must hear of every event on this instance as part of publishing or delivering it,
+/// before any listener: what is kept from before a change must not outlive it.
+pub trait Watcher: Send + Sync + std::fmt::Debug {
+    fn heard(&self, event: &Event);
+    /// Events may have gone unheard (the relay reconnecting, an order that could not be read).
+    fn missed(&self);
 }
 
 #[derive(Debug, Clone)]
@@ -32,7 +38,7 @@ pub struct EventHub {
     sender: broadcast::Sender<Event>,
     closing: watch::Sender<bool>,
     relay: Option<mpsc::UnboundedSender<Event>>,
-    answers: Answers,
+    watchers: Arc<[Arc<dyn Watcher>]>,
 }
 
 impl Default for EventHub {
@@ -41,7 +47,7 @@ impl Default for EventHub {
             sender: broadcast::channel(BACKLOG).0,
             closing: watch::channel(false).0,
             relay: None,
-            answers: Answers::default(),
+            watchers: Arc::new([]),
         }
     }
 }
@@ -58,9 +64,15 @@ impl EventHub {
         (hub, outgoing)
     }
 
+    /// The hub, with `watcher` hearing every event from now on.
+    pub fn watched_by(mut self, watcher: Arc<dyn Watcher>) -> Self {
+        self.watchers = self.watchers.iter().cloned().chain([watcher]).collect();
+        self
+    }
+
     pub fn publish(&self, event: Event) {
         // Before the relay brings it back, so the writer's next read already sees the change.
-        self.forget_answers(&event);
+        self.tell_watchers(&event);
         match &self.relay {
             Some(relay) => {
                 if let Err(unsent) = relay.send(event) {
@@ -74,20 +86,22 @@ impl EventHub {
 
     /// Hands an event to this instance's listeners.
     pub fn deliver(&self, event: Event) {
-        self.forget_answers(&event);
+        self.tell_watchers(&event);
         // No listener is not an error: nobody has the dashboard open.
         let _ = self.sender.send(event);
     }
 
-    fn forget_answers(&self, event: &Event) {
-        if event.kind.starts_with("order.") {
-            self.answers.changed(event.business_id);
+    /// Changes may have happened that this hub will never hear of.
+    pub fn missed(&self) {
+        for watcher in self.watchers.iter() {
+            watcher.missed();
         }
     }
 
-    /// Order lists and reports answered recently, emptied by this hub's order events.
-    pub fn answers(&self) -> &Answers {
-        &self.answers
+    fn tell_watchers(&self, event: &Event) {
+        for watcher in self.watchers.iter() {
+            watcher.heard(event);
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
@@ -115,13 +129,13 @@ mod tests {
         let hub = EventHub::default();
         hub.publish(Event {
             business_id: 1,
-            kind: "whatsapp.state",
+            kind: EventKind::WhatsappState,
             data: Value::Null,
         });
         let mut listener = hub.subscribe();
         let event = Event {
             business_id: 2,
-            kind: "whatsapp.qr",
+            kind: EventKind::WhatsappQr,
             data: serde_json::json!({"qr": "2@x"}),
         };
         hub.publish(event.clone());
@@ -130,12 +144,14 @@ mod tests {
 
     #[tokio::test]
     async fn order_events_empty_their_business_answers_whoever_published_them() {
+        let answers = crate::services::recent::Answers::default();
         let (hub, _relay) = EventHub::relayed();
-        let hub = &hub;
+        let hub = &hub.watched_by(Arc::new(answers.clone()));
+        let answers = &answers;
         // Whether the business's first page had to be computed (was not kept).
         let computed = |business_id| async move {
             let mut computed = false;
-            hub.answers()
+            answers
                 .order_lists
                 .get_or_compute(business_id, "first".into(), || async {
                     computed = true;
@@ -155,12 +171,12 @@ mod tests {
         };
         let order = |business_id| Event {
             business_id,
-            kind: "order.updated",
+            kind: EventKind::OrderUpdated,
             data: Value::Null,
         };
         assert!(computed(1).await && computed(2).await);
         hub.publish(Event {
-            kind: "whatsapp.state",
+            kind: EventKind::WhatsappState,
             ..order(1)
         });
         assert!(!computed(1).await, "not an order event");

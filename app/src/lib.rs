@@ -4,6 +4,7 @@
 pub mod api;
 mod app;
 pub mod dto;
+pub mod event_kind;
 mod live;
 pub mod money;
 mod pages;

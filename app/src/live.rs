@@ -1,14 +1,16 @@
 //! The dashboard's live feed: `GET /api/events` through the browser's EventSource (which sends
 //! the session cookie and reconnects by itself), and the sound that announces a new order.
 
-/// Calls `changed(kind)` for each order event (`order.created`, `order.updated`) until the
-/// component that asked is gone. Does nothing on the server.
-pub fn on_order_events(changed: impl Fn(&'static str) + Clone + 'static) {
-    on_events(&["order.created", "order.updated"], changed);
+use crate::event_kind::EventKind;
+
+/// Calls `changed(kind)` for each order event until the component that asked is gone. Does
+/// nothing on the server.
+pub fn on_order_events(changed: impl Fn(EventKind) + Clone + 'static) {
+    on_events(EventKind::ORDERS, changed);
 }
 
 /// Calls `changed(kind)` for each event of these kinds until the component that asked is gone.
-pub fn on_events(kinds: &'static [&'static str], changed: impl Fn(&'static str) + Clone + 'static) {
+pub fn on_events(kinds: &'static [EventKind], changed: impl Fn(EventKind) + Clone + 'static) {
     #[cfg(feature = "hydrate")]
     browser::listen(kinds, changed);
     #[cfg(not(feature = "hydrate"))]
@@ -43,15 +45,17 @@ mod browser {
 
     const SOUND_KEY: &str = "novi.sound";
 
-    pub fn listen(kinds: &'static [&'static str], changed: impl Fn(&'static str) + Clone + 'static) {
+    use crate::event_kind::EventKind;
+
+    pub fn listen(kinds: &'static [EventKind], changed: impl Fn(EventKind) + Clone + 'static) {
         let Ok(source) = web_sys::EventSource::new("/api/events") else {
             return;
         };
         let mut handlers = Vec::new();
         for kind in kinds {
             let changed = changed.clone();
-            let handler = Closure::<dyn Fn()>::new(move || changed(kind));
-            let _ = source.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
+            let handler = Closure::<dyn Fn()>::new(move || changed(*kind));
+            let _ = source.add_event_listener_with_callback(kind.as_str(), handler.as_ref().unchecked_ref());
             handlers.push(handler);
         }
         let source = send_wrapper::SendWrapper::new((source, handlers));

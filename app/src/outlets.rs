@@ -1,20 +1,24 @@
 //! Where a change to an order reaches beyond its own rows: the dashboards watching the business
-//! (live events) and the customer (replies carry links to `PUBLIC_URL`).
+//! (live events), the answers kept for them (emptied by those events) and the customer
+//! (replies carry links to `PUBLIC_URL`).
 
 use std::sync::Arc;
 
-use crate::events::EventHub;
+use crate::{events::EventHub, services::recent::Answers};
 
 #[derive(Clone, Debug)]
 pub struct Outlets {
     pub events: EventHub,
+    pub answers: Answers,
     public_url: Arc<str>,
 }
 
 impl Outlets {
     pub fn new(events: EventHub, public_url: &str) -> Self {
+        let answers = Answers::default();
         Self {
-            events,
+            events: events.watched_by(Arc::new(answers.clone())),
+            answers,
             public_url: public_url.trim_end_matches('/').into(),
         }
     }

@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
 use crate::{
-    api::AppError,
+    error::ServiceError,
     outlets::Outlets,
     services::{auth::TokenKeys, backups::Schedule, callers::Callers, secrets::SecretBox, whatsapp::Control},
 };
@@ -44,7 +44,7 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     /// The state leptos_axum provides to server functions.
-    pub fn from_context() -> Result<Self, AppError> {
-        use_context::<Self>().ok_or_else(|| AppError::new("internal", "application state is missing"))
+    pub fn from_context() -> Result<Self, ServiceError> {
+        use_context::<Self>().ok_or_else(|| ServiceError::Internal("application state is missing".into()))
     }
 }

@@ -97,7 +97,8 @@ impl OrderStatus {
     }
 
     /// The order life cycle: forward one step at a time, review resolves to pending or
-    /// cancelled, and anything not yet delivered may be cancelled.
+    /// cancelled (and a pending order whose message no longer reads well goes back to it), and
+    /// anything not yet delivered may be cancelled.
     pub fn can_become(self, next: OrderStatus) -> bool {
         use OrderStatus::*;
         matches!(
@@ -107,7 +108,31 @@ impl OrderStatus {
                 | (Preparing, OutForDelivery)
                 | (OutForDelivery, Delivered)
                 | (NeedsReview, Pending)
+                | (Pending, NeedsReview)
         ) || (next == Cancelled && self != Delivered && self != Cancelled)
+    }
+
+    /// The fewest steps `can_become` allows from here to `goal` (empty when already there),
+    /// or `None` when it cannot be reached.
+    pub fn path_to(self, goal: OrderStatus) -> Option<Vec<OrderStatus>> {
+        let mut paths = vec![(self, Vec::new())];
+        let mut seen = vec![self];
+        while !paths.is_empty() {
+            for (at, path) in std::mem::take(&mut paths) {
+                if at == goal {
+                    return Some(path);
+                }
+                for next in Self::ALL.iter().copied().filter(|next| at.can_become(*next)) {
+                    if !seen.contains(&next) {
+                        seen.push(next);
+                        let mut longer = path.clone();
+                        longer.push(next);
+                        paths.push((next, longer));
+                    }
+                }
+            }
+        }
+        None
     }
 }
 
@@ -183,6 +208,17 @@ stored_enum! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_take_the_fewest_allowed_steps() {
+        use OrderStatus::*;
+        assert_eq!(Confirmed.path_to(OutForDelivery), Some(vec![Preparing, OutForDelivery]));
+        assert_eq!(NeedsReview.path_to(Confirmed), Some(vec![Pending, Confirmed]));
+        assert_eq!(Pending.path_to(Pending), Some(vec![]));
+        assert_eq!(Pending.path_to(Cancelled), Some(vec![Cancelled]));
+        assert_eq!(Delivered.path_to(Cancelled), None);
+        assert_eq!(Cancelled.path_to(Pending), None);
+    }
 
     #[test]
     fn text_round_trips_for_every_variant() {

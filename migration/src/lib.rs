@@ -15,6 +15,7 @@ mod m20261126_000008_cloud;
 mod m20261126_000009_backups;
 mod m20261126_000010_tallies;
 mod m20261203_000011_rollups;
+mod m20261207_000012_descriptions;
 mod support;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_backups::Migration),
             Box::new(m20261126_000010_tallies::Migration),
             Box::new(m20261203_000011_rollups::Migration),
+            Box::new(m20261207_000012_descriptions::Migration),
         ]
     }
 }

@@ -83,6 +83,7 @@ pub enum Businesses {
     IsActive,
     CreatedAt,
     UpdatedAt,
+    Description,
 }
 
 #[derive(DeriveIden, Clone)]

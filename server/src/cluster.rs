@@ -6,7 +6,7 @@
 
 use std::{collections::HashSet, time::Duration};
 
-use app::events::{Event, EventHub, KINDS};
+use app::events::{Event, EventHub, EventKind};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, Statement,
     sqlx::{
@@ -44,7 +44,7 @@ pub fn relay_events(
                 listener = listen(&pool).await;
                 if listener.is_some() {
                     // Other instances' changes went unheard while nobody listened.
-                    hub.answers().clear();
+                    hub.missed();
                 }
             }
             tokio::select! {
@@ -71,7 +71,7 @@ pub fn relay_events(
                         // said in between is lost.
                         Ok(None) => {
                             tracing::warn!("the PostgreSQL event listener lost its connection; listening again");
-                            hub.answers().clear();
+                            hub.missed();
                         }
                         Err(error) => {
                             tracing::warn!(%error, "lost the PostgreSQL event listener; listening again");
@@ -121,7 +121,7 @@ fn decode(payload: &str) -> Option<Event> {
     let kind = value.get("k")?.as_str()?;
     Some(Event {
         business_id: value.get("b")?.as_i64()?,
-        kind: KINDS.iter().find(|known| **known == kind)?,
+        kind: EventKind::parse(kind)?,
         data: value.get("d").cloned().unwrap_or(Value::Null),
     })
 }
@@ -254,7 +254,7 @@ mod tests {
     fn events_cross_as_compact_json() {
         let event = Event {
             business_id: 7,
-            kind: "order.created",
+            kind: EventKind::OrderCreated,
             data: json!({"id": 3}),
         };
         let payload = json!({ "b": 7, "k": "order.created", "d": {"id": 3} }).to_string();

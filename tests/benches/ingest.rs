@@ -133,7 +133,7 @@ async fn steady(db: &DatabaseConnection, business: i64, rate: f64) -> (usize, Du
         let committed = committed.clone();
         tokio::spawn(async move {
             while let Ok(event) = events.recv().await {
-                if event.kind == "order.created" {
+                if event.kind == app::events::EventKind::OrderCreated {
                     let order = event.data["id"].as_i64().unwrap_or_default();
                     committed.lock().unwrap().push((order, Instant::now()));
                 }

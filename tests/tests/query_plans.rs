@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use app::{
     dto::{AnalyticsQuery, OrderQuery},
-    services::{analytics, auth::Caller, businesses as business_service, orders, recent::Answers},
+    services::{access::Caller, analytics, businesses as business_service, orders, recent::Answers},
 };
 use entity::{businesses, enums::Role, users};
 use novi_tests::{Engine, spawn_app};

@@ -51,9 +51,8 @@ pub async fn current_user() -> Result<UserDto, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "account/password", input = Json)]
 pub async fn change_password(change: PasswordChange) -> Result<(), AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::users::change_password(&state.db, &state.callers, &caller, change, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::users::change_password(&state.db, &state.callers, &user, change).await?)
 }
 
 #[cfg(feature = "ssr")]

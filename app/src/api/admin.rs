@@ -15,9 +15,8 @@ pub async fn list_businesses() -> Result<Vec<BusinessSummary>, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "admin/set_business_active")]
 pub async fn set_business_active(id: i64, active: bool) -> Result<BusinessSummary, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::admin::set_business_active(&state.db, &state.callers, &caller, id, active, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::admin::set_business_active(&state.db, &state.callers, &user, id, active).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "admin/users")]
@@ -29,8 +28,7 @@ pub async fn list_users(business_id: Option<i64>) -> Result<Vec<UserDto>, AppErr
 
 #[server(prefix = "/rpc", endpoint = "admin/set_user_active")]
 pub async fn set_user_active(id: i64, active: bool) -> Result<UserDto, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    caller.require(crate::services::access::Permission::Platform)?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::users::set_active(&state.db, &state.callers, &caller, id, active, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    user.caller.require(crate::services::access::Permission::Platform)?;
+    Ok(crate::services::users::set_active(&state.db, &state.callers, &user, id, active).await?)
 }

@@ -12,5 +12,5 @@ use crate::{
 #[server(prefix = "/rpc", endpoint = "analytics/page", input = Json)]
 pub async fn load_analytics(query: AnalyticsQuery) -> Result<AnalyticsPage, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
-    Ok(crate::services::analytics::page(&state.db, &state.outlets.events.answers().reports, &caller, &query).await?)
+    Ok(crate::services::analytics::page(&state.db, &state.outlets.answers.reports, &caller, &query).await?)
 }

@@ -14,14 +14,13 @@ use crate::{
 #[server(prefix = "/rpc", endpoint = "business/get", input = Json)]
 pub async fn get_business(id: i64) -> Result<BusinessDto, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
-    Ok(crate::services::businesses::get(&state.db, &state.outlets.events.answers().stats, &caller, id).await?)
+    Ok(crate::services::businesses::get(&state.db, &state.outlets.answers.stats, &caller, id).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "business/update", input = Json)]
 pub async fn update_business(id: i64, changes: BusinessChanges) -> Result<BusinessDto, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::businesses::update(&state.db, &caller, id, changes, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::businesses::update(&state.db, &user, id, changes).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "catalog/list", input = Json)]
@@ -32,33 +31,29 @@ pub async fn list_products() -> Result<Vec<ProductDto>, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "catalog/create", input = Json)]
 pub async fn create_product(product: ProductInput) -> Result<ProductDto, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::products::create(&state.db, &caller, product, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::products::create(&state.db, &user, product).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "catalog/update", input = Json)]
 pub async fn update_product(id: i64, product: ProductInput) -> Result<ProductDto, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::products::update(&state.db, &caller, id, product, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::products::update(&state.db, &user, id, product).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "catalog/delete", input = Json)]
 pub async fn delete_product(id: i64) -> Result<(), AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::products::delete(&state.db, &caller, id, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::products::delete(&state.db, &user, id).await?)
 }
 
 /// A whole catalog file's text, JSON or CSV, imported all or nothing.
 #[server(prefix = "/rpc", endpoint = "catalog/import", input = Json)]
 pub async fn import_catalog(csv: bool, text: String) -> Result<ImportReport, AppError> {
     use crate::services::catalog_file::{self, Format};
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
+    let (state, user) = crate::api::session::acting().await?;
     let format = if csv { Format::Csv } else { Format::Json };
-    Ok(catalog_file::import(&state.db, &caller, format, text.as_bytes(), ip).await?)
+    Ok(catalog_file::import(&state.db, &user, format, text.as_bytes()).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "groups/list", input = Json)]
@@ -100,13 +95,13 @@ pub async fn add_driver(driver: DriverInput) -> Result<DriverDto, AppError> {
 #[server(prefix = "/rpc", endpoint = "drivers/update", input = Json)]
 pub async fn update_driver(id: i64, driver: DriverInput) -> Result<DriverDto, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
-    Ok(crate::services::drivers::update(&state.db, state.outlets.events.answers(), &caller, id, driver).await?)
+    Ok(crate::services::drivers::update(&state.db, &state.outlets.answers, &caller, id, driver).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "drivers/delete", input = Json)]
 pub async fn remove_driver(id: i64) -> Result<(), AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
-    Ok(crate::services::drivers::delete(&state.db, state.outlets.events.answers(), &caller, id).await?)
+    Ok(crate::services::drivers::delete(&state.db, &state.outlets.answers, &caller, id).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "users/list", input = Json)]
@@ -117,23 +112,20 @@ pub async fn list_team() -> Result<Vec<UserDto>, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "users/invite", input = Json)]
 pub async fn invite_user(invitation: Invitation) -> Result<Invited, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::users::invite(&state.db, &caller, invitation, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::users::invite(&state.db, &user, invitation).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "users/set_active", input = Json)]
 pub async fn set_team_member_active(id: i64, active: bool) -> Result<UserDto, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::users::set_active(&state.db, &state.callers, &caller, id, active, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::users::set_active(&state.db, &state.callers, &user, id, active).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "users/set_role", input = Json)]
 pub async fn set_team_member_role(id: i64, role: entity::enums::Role) -> Result<UserDto, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::users::set_role(&state.db, &state.callers, &caller, id, role, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::users::set_role(&state.db, &state.callers, &user, id, role).await?)
 }
 
 /// Placeholder values from the business's latest order, for the live template previews.

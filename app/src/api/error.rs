@@ -6,12 +6,76 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
+/// What kind of failure an answer reports, as `code` in the REST API's error JSON and in
+/// server functions' errors, with the HTTP status it goes with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    MethodNotAllowed,
+    BadRequest,
+    Validation,
+    Conflict,
+    Unauthorized,
+    Forbidden,
+    RateLimited,
+    Unavailable,
+    Internal,
+    /// The browser could not reach the server.
+    Network,
+    /// The server-function machinery failed (an encoding, a missing route).
+    ServerFunction,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::BadRequest => "bad_request",
+            Self::Validation => "validation",
+            Self::Conflict => "conflict",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::RateLimited => "rate_limited",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
+            Self::Network => "network",
+            Self::ServerFunction => "server_function",
+        }
+    }
+
+    /// The HTTP status an answer with this code carries, on the REST API and server functions
+    /// alike.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::BadRequest => 400,
+            Self::Validation => 422,
+            Self::Conflict => 409,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::RateLimited => 429,
+            Self::Unavailable => 503,
+            Self::Internal | Self::Network | Self::ServerFunction => 500,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The error every server function returns: the same `code`, `message` and `fields` the REST
 /// API puts in its error JSON, so the dashboard can show a message next to each field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{message}")]
 pub struct AppError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
@@ -27,9 +91,9 @@ impl AppError {
         text
     }
 
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            code: code.to_string(),
+            code,
             message: message.into(),
             fields: BTreeMap::new(),
         }
@@ -41,71 +105,32 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
         let code = match error {
-            ServerFnErrorErr::Request(_) => "network",
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => "bad_request",
-            _ => "server_function",
+            ServerFnErrorErr::Request(_) => ErrorCode::Network,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => ErrorCode::BadRequest,
+            _ => ErrorCode::ServerFunction,
         };
         Self::new(code, error.to_string())
     }
 }
 
+/// A service's failure as the server function's answer: the same code, words and status the
+/// REST API gives it (`ServiceError::answer`), and the same headers.
 #[cfg(feature = "ssr")]
 impl From<crate::error::ServiceError> for AppError {
     fn from(error: crate::error::ServiceError) -> Self {
-        use crate::error::ServiceError;
-        let message = error.to_string();
-        let app_error = match error {
-            ServiceError::NotFound(_) => Self::new("not_found", message),
-            ServiceError::Validation(fields) => Self {
-                fields,
-                ..Self::new("validation", "some fields need attention")
-            },
-            ServiceError::Conflict(_) => Self::new("conflict", message),
-            ServiceError::Unauthorized(_) => Self::new("unauthorized", message),
-            ServiceError::Forbidden(_) => Self::new("forbidden", message),
-            // Details of a server failure stay in the server log, not in the browser.
-            ServiceError::Database(error) => {
-                tracing::error!(%error, "database error in a server function");
-                if let Some(unreachable) = crate::error::Unreachable::of(&error)
-                    && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-                {
-                    response.insert_header(
-                        axum::http::HeaderName::from_static(crate::error::Unreachable::MARK),
-                        axum::http::HeaderValue::from_static(unreachable.as_str()),
-                    );
-                    response.insert_header(
-                        axum::http::header::RETRY_AFTER,
-                        axum::http::HeaderValue::from_static("1"),
-                    );
-                }
-                Self::new("unavailable", crate::error::database_message(&error))
-            }
-            ServiceError::Internal(error) => {
-                tracing::error!(%error, "internal error in a server function");
-                Self::new("internal", "something went wrong on the server")
-            }
-        };
-        app_error.with_status()
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl AppError {
-    /// Gives the server function's HTTP answer the status the REST API would use.
-    fn with_status(self) -> Self {
-        use axum::http::StatusCode;
-        let status = match self.code.as_str() {
-            "not_found" => StatusCode::NOT_FOUND,
-            "validation" => StatusCode::UNPROCESSABLE_ENTITY,
-            "conflict" => StatusCode::CONFLICT,
-            "unauthorized" => StatusCode::UNAUTHORIZED,
-            "forbidden" => StatusCode::FORBIDDEN,
-            "unavailable" => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        let answer = error.answer();
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(status);
+            if let Ok(status) = axum::http::StatusCode::from_u16(answer.code.status()) {
+                response.set_status(status);
+            }
+            for (name, value) in answer.headers() {
+                response.insert_header(name, value);
+            }
         }
-        self
+        Self {
+            code: answer.code,
+            message: answer.message,
+            fields: answer.fields,
+        }
     }
 }

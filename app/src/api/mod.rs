@@ -11,4 +11,4 @@ mod session;
 pub mod system;
 pub mod whatsapp;
 
-pub use error::AppError;
+pub use error::{AppError, ErrorCode};

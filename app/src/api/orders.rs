@@ -12,7 +12,7 @@ use entity::enums::OrderStatus;
 #[server(prefix = "/rpc", endpoint = "orders/list", input = Json)]
 pub async fn list_orders(query: OrderQuery) -> Result<OrderPage, AppError> {
     let (state, caller) = crate::api::session::signed_in().await?;
-    Ok(crate::services::orders::list(&state.db, &state.outlets.events.answers().order_lists, &caller, query).await?)
+    Ok(crate::services::orders::list(&state.db, &state.outlets.answers.order_lists, &caller, query).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "orders/get", input = Json)]
@@ -31,32 +31,28 @@ pub async fn order_conversation(id: i64) -> Result<Conversation, AppError> {
 /// An order typed in by staff (source `manual`).
 #[server(prefix = "/rpc", endpoint = "orders/create", input = Json)]
 pub async fn create_order(order: NewOrder) -> Result<OrderDto, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
+    let (state, user) = crate::api::session::acting().await?;
     let source = entity::enums::OrderSource::Manual;
-    Ok(crate::services::orders::create(&state.db, &state.outlets, &caller, order, source, ip).await?)
+    Ok(crate::services::orders::create(&state.db, &state.outlets, &user, order, source).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "orders/update", input = Json)]
 pub async fn update_order(id: i64, changes: OrderChanges) -> Result<OrderDto, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::orders::update(&state.db, &state.outlets, &caller, id, changes, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::orders::update(&state.db, &state.outlets, &user, id, changes).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "orders/status", input = Json)]
 pub async fn change_order_status(id: i64, status: OrderStatus) -> Result<OrderDto, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::orders::change_status(&state.db, &state.outlets, &caller, id, status, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::orders::change_status(&state.db, &state.outlets, &user, id, status).await?)
 }
 
 /// Hands the order to a driver.
 #[server(prefix = "/rpc", endpoint = "orders/assign", input = Json)]
 pub async fn assign_driver(id: i64, driver_id: i64) -> Result<OrderDto, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::deliveries::assign(&state.db, &state.outlets, &caller, id, driver_id, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::deliveries::assign(&state.db, &state.outlets, &user, id, driver_id).await?)
 }
 
 /// Today's deliveries: a driver's own, or the whole business's.
@@ -69,9 +65,8 @@ pub async fn delivery_runs() -> Result<Vec<OrderDto>, AppError> {
 /// The driver picked the order up, or delivered it.
 #[server(prefix = "/rpc", endpoint = "deliveries/report", input = Json)]
 pub async fn report_delivery(id: i64, step: DeliveryStep) -> Result<OrderDto, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::deliveries::report(&state.db, &state.outlets, &caller, id, step, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::deliveries::report(&state.db, &state.outlets, &user, id, step).await?)
 }
 
 /// The catalog for the browser's own parser, behind the live preview of a typed-in order.

@@ -6,15 +6,15 @@ use std::net::SocketAddr;
 use axum::extract::ConnectInfo;
 
 use crate::{
-    api::AppError,
-    services::auth::{self, Caller},
+    api::{AppError, ErrorCode},
+    services::{access::Caller, actor::User, auth},
     state::AppState,
 };
 
 pub async fn caller(state: &AppState) -> Result<Caller, AppError> {
     let headers: axum::http::HeaderMap = leptos_axum::extract()
         .await
-        .map_err(|error| AppError::new("bad_request", error.to_string()))?;
+        .map_err(|error| AppError::new(ErrorCode::BadRequest, error.to_string()))?;
     let token = auth::token_from_headers(&headers)
         .ok_or_else(|| AppError::from(crate::error::ServiceError::Unauthorized("sign in first")))?;
     Ok(auth::authenticate(&state.db, &state.tokens, &state.callers, &token).await?)
@@ -25,6 +25,13 @@ pub async fn signed_in() -> Result<(AppState, Caller), AppError> {
     let state = AppState::from_context()?;
     let caller = caller(&state).await?;
     Ok((state, caller))
+}
+
+/// The state and the signed-in user with their address, for a server function that changes
+/// something (the audit log records both).
+pub async fn acting() -> Result<(AppState, User), AppError> {
+    let (state, caller) = signed_in().await?;
+    Ok((state, User::new(caller, client_ip().await)))
 }
 
 pub async fn client_ip() -> Option<String> {

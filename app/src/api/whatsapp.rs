@@ -28,9 +28,8 @@ pub async fn log_out_whatsapp() -> Result<SessionView, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn ask(request: crate::services::whatsapp::Request) -> Result<SessionView, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::whatsapp::ask(&state.db, &state.whatsapp, &caller, request, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::whatsapp::ask(&state.db, &state.whatsapp, &user, request).await?)
 }
 
 /// The business's Cloud API number, without its secrets; none while it uses WhatsApp Web.
@@ -42,14 +41,12 @@ pub async fn cloud_account() -> Result<Option<CloudAccountView>, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "whatsapp/cloud_save", input = Json)]
 pub async fn save_cloud_account(settings: CloudSettings) -> Result<CloudAccountView, AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::cloud::configure(&state.db, &state.secrets, &caller, settings, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::cloud::configure(&state.db, &state.secrets, &user, settings).await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "whatsapp/cloud_remove", input = Json)]
 pub async fn remove_cloud_account() -> Result<(), AppError> {
-    let (state, caller) = crate::api::session::signed_in().await?;
-    let ip = crate::api::session::client_ip().await;
-    Ok(crate::services::cloud::remove(&state.db, &caller, ip).await?)
+    let (state, user) = crate::api::session::acting().await?;
+    Ok(crate::services::cloud::remove(&state.db, &user).await?)
 }

@@ -11,6 +11,7 @@ use crate::{
         orders::{ChangeOrderStatus, list_orders},
     },
     dto::{OrderDto, OrderPage, OrderQuery},
+    event_kind::EventKind,
     live, money,
 };
 
@@ -83,7 +84,7 @@ pub fn OrdersBoard() -> impl IntoView {
     let arrived = RwSignal::new(0u32);
     live::on_order_events(move |kind| {
         changes.update(|n| *n += 1);
-        if kind == "order.created" {
+        if kind == EventKind::OrderCreated {
             arrived.update(|n| *n += 1);
             live::chime();
         }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::{
-        AppError,
+        AppError, ErrorCode,
         account::current_user,
         business::{
             InviteUser, SetTeamMemberActive, SetTeamMemberRole, UpdateBusiness, get_business, list_team,
@@ -36,7 +36,7 @@ pub fn SettingsPage() -> impl IntoView {
             let id = me
                 .await?
                 .business_id
-                .ok_or_else(|| AppError::new("not_found", "this account belongs to no business"))?;
+                .ok_or_else(|| AppError::new(ErrorCode::NotFound, "this account belongs to no business"))?;
             get_business(id).await
         },
     );
@@ -184,6 +184,7 @@ fn size(bytes: i64) -> String {
 fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, editable: bool) -> impl IntoView {
     let text = |value: Option<String>| RwSignal::new(value.unwrap_or_default());
     let name = RwSignal::new(business.name.clone());
+    let description = text(business.description.clone());
     let phone = text(business.phone.clone());
     let email = text(business.email.clone());
     let address = text(business.address.clone());
@@ -201,6 +202,7 @@ fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, edita
             id,
             changes: BusinessChanges {
                 name: Some(name.get_untracked()),
+                description: Some(description.get_untracked()),
                 phone: Some(phone.get_untracked()),
                 email: Some(email.get_untracked()),
                 address: Some(address.get_untracked()),
@@ -220,6 +222,8 @@ fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, edita
                 <h2>"The business"</h2>
                 <label for="business-name">"Name"</label>
                 <input id="business-name" required bind:value=name />
+                <label for="business-description">"About the business (a line or two)"</label>
+                <textarea id="business-description" rows="2" maxlength="500" bind:value=description></textarea>
                 <label for="business-phone">"Phone"</label>
                 <input id="business-phone" type="tel" bind:value=phone />
                 <label for="business-email">"Email"</label>

@@ -12,6 +12,7 @@ use crate::{
         },
     },
     dto::{CloudSettings, GroupDto, GroupInput, SessionView},
+    event_kind::EventKind,
     live,
 };
 
@@ -22,7 +23,9 @@ pub fn WhatsappPage() -> impl IntoView {
     let reconnect = ServerAction::<ReconnectWhatsapp>::new();
     let logout = ServerAction::<LogOutWhatsapp>::new();
     let changes = RwSignal::new(0u64);
-    live::on_events(&["whatsapp.state", "whatsapp.qr"], move |_| changes.update(|n| *n += 1));
+    live::on_events(&[EventKind::WhatsappState, EventKind::WhatsappQr], move |_| {
+        changes.update(|n| *n += 1)
+    });
     let status = Resource::new(
         move || (changes.get(), reconnect.version().get(), logout.version().get()),
         |_| whatsapp_status(),
@@ -141,7 +144,7 @@ pub fn ManualModeBanner() -> impl IntoView {
     // Secondary to the pages it sits on, so it loads in the browser after hydration.
     let status = LocalResource::new(whatsapp_status);
     let changes = RwSignal::new(0u64);
-    live::on_events(&["whatsapp.state"], move |_| changes.update(|n| *n += 1));
+    live::on_events(&[EventKind::WhatsappState], move |_| changes.update(|n| *n += 1));
     Effect::new(move |_| {
         if changes.get() > 0 {
             status.refetch();

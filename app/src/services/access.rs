@@ -2,8 +2,18 @@
 
 use entity::enums::Role;
 
+use crate::error::ServiceError;
 pub use crate::permissions::Permission;
-use crate::{error::ServiceError, services::auth::Caller};
+
+/// Who is making a request: a valid token naming an account that is still active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: i64,
+    pub business_id: Option<i64>,
+    pub role: Role,
+    /// Invited users sign in with a one-time password and must replace it before anything else.
+    pub must_change_password: bool,
+}
 
 impl Caller {
     pub fn may(&self, permission: Permission) -> bool {

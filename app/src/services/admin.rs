@@ -8,10 +8,11 @@ use serde_json::json;
 use crate::{
     dto::BusinessSummary,
     error::ServiceError,
+    services::actor::User,
     services::{
+        access::Caller,
         access::Permission,
         audit::{self, AuditEntry},
-        auth::Caller,
         callers::Callers,
     },
 };
@@ -29,11 +30,11 @@ pub async fn businesses(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<
 pub async fn set_business_active(
     db: &DatabaseConnection,
     callers: &Callers,
-    caller: &Caller,
+    user: &User,
     id: i64,
     active: bool,
-    ip: Option<String>,
 ) -> Result<BusinessSummary, ServiceError> {
+    let caller = &user.caller;
     caller.require(Permission::Platform)?;
     let business = businesses::Entity::find_by_id(id)
         .one(db)
@@ -59,7 +60,7 @@ pub async fn set_business_active(
             entity_id: Some(business.id),
             before: Some(json!({ "is_active": before })),
             after: Some(json!({ "is_active": active })),
-            ip,
+            ip: user.ip.clone(),
         },
     )
     .await?;

@@ -21,6 +21,12 @@ pub struct AuditEntry {
 
 /// Writes one entry; pass the transaction of the change so both commit or neither does.
 pub async fn record(db: &impl ConnectionTrait, entry: AuditEntry) -> Result<(), ServiceError> {
+    row(entry).insert(db).await?;
+    Ok(())
+}
+
+/// The entry as a row to insert, for writing several at once.
+pub fn row(entry: AuditEntry) -> audit_events::ActiveModel {
     audit_events::ActiveModel {
         business_id: Set(entry.business_id),
         actor_user_id: Set(entry.actor_user_id),
@@ -33,7 +39,4 @@ pub async fn record(db: &impl ConnectionTrait, entry: AuditEntry) -> Result<(), 
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }

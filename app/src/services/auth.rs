@@ -16,6 +16,7 @@ use crate::{
     dto::{BusinessSettings, Registration},
     error::{ServiceError, Validator},
     services::{
+        access::Caller,
         audit::{self, AuditEntry},
         callers::Callers,
         passwords,
@@ -26,16 +27,6 @@ pub const SESSION_HOURS: i64 = 24;
 const ISSUER: &str = "novi";
 const AUDIENCE: &str = "novi";
 const BAD_CREDENTIALS: &str = "email or password is incorrect";
-
-/// Who is making a request: a valid token naming an account that is still active.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Caller {
-    pub user_id: i64,
-    pub business_id: Option<i64>,
-    pub role: Role,
-    /// Invited users sign in with a one-time password and must replace it before anything else.
-    pub must_change_password: bool,
-}
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
@@ -224,6 +215,7 @@ pub async fn register(db: &DatabaseConnection, request: Registration) -> Result<
     let txn = crate::services::transaction::begin(db).await?;
     let business = businesses::ActiveModel {
         name: Set(business_name),
+        description: Set(None),
         short_code: Set(short_code),
         currency: Set("USD".into()),
         timezone: Set("UTC".into()),

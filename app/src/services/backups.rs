@@ -14,7 +14,10 @@ use sea_orm::{
 use crate::{
     dto::{BackupOverview, BackupRunDto},
     error::ServiceError,
-    services::{access::Permission, auth::Caller, transaction},
+    services::{
+        access::{Caller, Permission},
+        transaction,
+    },
 };
 
 /// How often backups run and how many archives are kept (`BACKUP_EVERY`, `BACKUP_KEEP`).

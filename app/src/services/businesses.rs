@@ -11,10 +11,11 @@ use crate::{
     },
     error::{ServiceError, Validator},
     money,
+    services::actor::User,
     services::{
+        access::Caller,
         access::Permission,
         audit::{self, AuditEntry},
-        auth::Caller,
         recent::Recent,
         response_times, tallies,
     },
@@ -42,11 +43,11 @@ pub async fn get(
 /// Changes profile and settings (owners and admins), audited with the values before and after.
 pub async fn update(
     db: &DatabaseConnection,
-    caller: &Caller,
+    user: &User,
     id: i64,
     changes: BusinessChanges,
-    ip: Option<String>,
 ) -> Result<BusinessDto, ServiceError> {
+    let caller = &user.caller;
     caller.require(Permission::ManageSettings)?;
     let business = visible(db, caller, id).await?;
     let mut settings = settings(&business);
@@ -57,6 +58,7 @@ pub async fn update(
         "name",
         "use 2 to 120 characters",
     );
+    let description = check.text("description", changes.description, 500);
     let phone = check.text("phone", changes.phone, 32);
     let email = check.text("email", changes.email, 254);
     let address = check.text("address", changes.address, 500);
@@ -108,6 +110,9 @@ pub async fn update(
     if let Some(name) = name {
         active.name = Set(name);
     }
+    if description.is_some() {
+        active.description = Set(description);
+    }
     if phone.is_some() {
         active.phone = Set(phone);
     }
@@ -137,7 +142,7 @@ pub async fn update(
             entity_id: Some(updated.id),
             before: Some(before),
             after: Some(audit_view(&updated)),
-            ip,
+            ip: user.ip.clone(),
         },
     )
     .await?;
@@ -174,6 +179,7 @@ fn to_dto(business: businesses::Model, stats: BusinessStats) -> BusinessDto {
         },
         id: business.id,
         name: business.name,
+        description: business.description,
         short_code: business.short_code,
         phone: business.phone,
         email: business.email,
@@ -189,6 +195,7 @@ fn to_dto(business: businesses::Model, stats: BusinessStats) -> BusinessDto {
 fn audit_view(business: &businesses::Model) -> serde_json::Value {
     json!({
         "name": business.name,
+        "description": business.description,
         "phone": business.phone,
         "email": business.email,
         "address": business.address,

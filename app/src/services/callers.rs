@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::auth::Caller;
+use super::access::Caller;
 
 /// How long an account's check is trusted.
 pub const FRESH: Duration = Duration::from_secs(1);

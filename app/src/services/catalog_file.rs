@@ -12,10 +12,11 @@ use crate::{
     dto::{CatalogEntry, CatalogFile, ImportReport, OptionDto, ParserCatalog},
     error::{ServiceError, Validator},
     money,
+    services::actor::User,
     services::{
+        access::Caller,
         access::Permission,
         audit::{self, AuditEntry},
-        auth::Caller,
         products::{Fields, of_business, own_business_currency, to_dto},
     },
 };
@@ -91,11 +92,11 @@ async fn entries(db: &DatabaseConnection, business_id: i64, currency: &str) -> R
 
 pub async fn import(
     db: &DatabaseConnection,
-    caller: &Caller,
+    user: &User,
     format: Format,
     body: &[u8],
-    ip: Option<String>,
 ) -> Result<ImportReport, ServiceError> {
+    let caller = &user.caller;
     caller.require(Permission::ManageCatalog)?;
     let (business_id, currency) = own_business_currency(db, caller).await?;
     let text = std::str::from_utf8(body).map_err(|_| ServiceError::field("file", "the file is not UTF-8 text"))?;
@@ -192,7 +193,7 @@ pub async fn import(
             action: "catalog_imported",
             entity_type: "catalog",
             after: Some(json!({ "created": report.created, "updated": report.updated })),
-            ip,
+            ip: user.ip.clone(),
             ..Default::default()
         },
     )

@@ -20,12 +20,14 @@ use serde_json::json;
 use crate::{
     dto::{DeliveryDto, DeliveryStep, OrderDto},
     error::ServiceError,
+    events::EventKind,
     outlets::Outlets,
     services::{
+        access::Caller,
         access::Permission,
-        audit::{self, AuditEntry},
-        auth::Caller,
-        eta, orders,
+        actor::{Actor, User},
+        eta,
+        orders::{self, store},
     },
 };
 
@@ -33,11 +35,11 @@ use crate::{
 pub async fn assign(
     db: &DatabaseConnection,
     outlets: &Outlets,
-    caller: &Caller,
+    user: &User,
     order_id: i64,
     driver_id: i64,
-    ip: Option<String>,
 ) -> Result<OrderDto, ServiceError> {
+    let caller = &user.caller;
     caller.require(Permission::ManageOrders)?;
     let txn = crate::services::transaction::begin(db).await?;
     let order = orders::visible_order(&txn, caller, order_id).await?;
@@ -80,7 +82,7 @@ pub async fn assign(
                 driver_id: Set(Some(driver.id)),
                 status: Set(DeliveryStatus::Assigned),
                 // The customer's link is the order's: it was sent before any driver existed.
-                tracking_token: Set(order.tracking_token.clone().unwrap_or_else(orders::tracking_token)),
+                tracking_token: Set(order.tracking_token.clone().unwrap_or_else(store::tracking_token)),
                 eta_minutes: Set(i32::try_from(eta).ok()),
                 assigned_at: Set(now),
                 ..Default::default()
@@ -89,22 +91,10 @@ pub async fn assign(
             .await?;
         }
     }
-    audit::record(
-        &txn,
-        AuditEntry {
-            business_id: Some(order.business_id),
-            actor_user_id: Some(caller.user_id),
-            action: "delivery_assigned",
-            entity_type: "order",
-            entity_id: Some(order.id),
-            before,
-            after: Some(json!({ "driver_id": driver.id })),
-            ip,
-        },
-    )
-    .await?;
+    let after = Some(json!({ "driver_id": driver.id }));
+    store::audit(&txn, &Actor::from(user), "delivery_assigned", &order, before, after).await?;
     txn.commit().await?;
-    orders::publish(db, outlets, "order.updated", order.id).await;
+    orders::publish(db, outlets, EventKind::OrderUpdated, order.id).await;
     orders::get(db, caller, order.id).await
 }
 
@@ -180,7 +170,7 @@ pub(crate) async fn follow(
                         order_id: Set(order.id),
                         driver_id: Set(None),
                         status: Set(DeliveryStatus::PickedUp),
-                        tracking_token: Set(order.tracking_token.clone().unwrap_or_else(orders::tracking_token)),
+                        tracking_token: Set(order.tracking_token.clone().unwrap_or_else(store::tracking_token)),
                         eta_minutes: Set(eta),
                         assigned_at: Set(now),
                         picked_up_at: Set(Some(now)),
@@ -220,31 +210,33 @@ pub(crate) async fn follow(
 pub async fn report(
     db: &DatabaseConnection,
     outlets: &Outlets,
-    caller: &Caller,
+    user: &User,
     order_id: i64,
     step: DeliveryStep,
-    ip: Option<String>,
 ) -> Result<OrderDto, ServiceError> {
+    let caller = &user.caller;
     caller.require(Permission::Deliver)?;
     let driver = own_driver(db, caller).await?;
     let txn = crate::services::transaction::begin(db).await?;
-    let mut order = orders::visible_order(&txn, caller, order_id).await?;
+    let order = orders::visible_order(&txn, caller, order_id).await?;
     deliveries::Entity::find()
         .filter(deliveries::Column::OrderId.eq(order.id))
         .filter(deliveries::Column::DriverId.eq(driver.id))
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound("delivery"))?;
-    let path: &[OrderStatus] = match (step, order.status) {
-        (DeliveryStep::PickedUp, OrderStatus::Confirmed) => &[OrderStatus::Preparing, OrderStatus::OutForDelivery],
-        (DeliveryStep::PickedUp, _) => &[OrderStatus::OutForDelivery],
-        (DeliveryStep::Delivered, _) => &[OrderStatus::Delivered],
+    let goal = match step {
+        DeliveryStep::PickedUp => OrderStatus::OutForDelivery,
+        DeliveryStep::Delivered => OrderStatus::Delivered,
     };
-    for next in path {
-        order = orders::move_to(&txn, outlets, caller, order, *next, ip.clone()).await?;
-    }
+    // A pick-up passes through preparing when staff had not marked it; nothing skips more.
+    let order = if step == DeliveryStep::PickedUp && order.status == OrderStatus::Confirmed {
+        store::walk_to(&txn, outlets, &Actor::from(user), order, goal).await?
+    } else {
+        store::move_to(&txn, outlets, &Actor::from(user), order, goal).await?
+    };
     txn.commit().await?;
-    orders::publish(db, outlets, "order.updated", order_id).await;
+    orders::publish(db, outlets, EventKind::OrderUpdated, order_id).await;
     let mut run = orders::with_items(db, vec![order]).await?;
     Ok(run.remove(0))
 }

@@ -9,7 +9,10 @@ use sea_orm::{
 use crate::{
     dto::{DriverDto, DriverInput},
     error::{ServiceError, Validator},
-    services::{access::Permission, auth::Caller, recent::Answers},
+    services::{
+        access::{Caller, Permission},
+        recent::Answers,
+    },
 };
 
 pub async fn list(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<DriverDto>, ServiceError> {

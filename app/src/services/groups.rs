@@ -9,7 +9,7 @@ use sea_orm::{
 use crate::{
     dto::{GroupDto, GroupInput},
     error::{ServiceError, Validator},
-    services::{access::Permission, auth::Caller},
+    services::access::{Caller, Permission},
 };
 
 const TAKEN: &str = "this WhatsApp group is already linked";

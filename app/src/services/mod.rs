@@ -1,6 +1,7 @@
 //! Business logic over the database, shared by REST handlers and server functions.
 
 pub mod access;
+pub mod actor;
 pub mod admin;
 pub mod analytics;
 pub mod audit;

@@ -11,10 +11,11 @@ use crate::{
     dto::{OptionDto, ProductDto, ProductInput},
     error::{ServiceError, Validator},
     money,
+    services::actor::User,
     services::{
+        access::Caller,
         access::Permission,
         audit::{self, AuditEntry},
-        auth::Caller,
     },
 };
 
@@ -46,12 +47,8 @@ pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<Pr
     Ok(to_dto(product, &currency))
 }
 
-pub async fn create(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    input: ProductInput,
-    ip: Option<String>,
-) -> Result<ProductDto, ServiceError> {
+pub async fn create(db: &DatabaseConnection, user: &User, input: ProductInput) -> Result<ProductDto, ServiceError> {
+    let caller = &user.caller;
     caller.require(Permission::ManageCatalog)?;
     let (business_id, currency) = own_business_currency(db, caller).await?;
     let mut check = Validator::default();
@@ -89,18 +86,18 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(|e| ServiceError::unique(e, TAKEN))?;
-    audit::record(&txn, entry(caller, "product_created", &product, None, ip)).await?;
+    audit::record(&txn, entry(user, "product_created", &product, None)).await?;
     txn.commit().await?;
     Ok(to_dto(product, &currency))
 }
 
 pub async fn update(
     db: &DatabaseConnection,
-    caller: &Caller,
+    user: &User,
     id: i64,
     input: ProductInput,
-    ip: Option<String>,
 ) -> Result<ProductDto, ServiceError> {
+    let caller = &user.caller;
     caller.require(Permission::ManageCatalog)?;
     let (product, currency) = visible(db, caller, id).await?;
     let mut check = Validator::default();
@@ -148,20 +145,17 @@ pub async fn update(
     active.updated_at = Set(Utc::now());
     let txn = crate::services::transaction::begin(db).await?;
     let updated = active.update(&txn).await.map_err(|e| ServiceError::unique(e, TAKEN))?;
-    audit::record(
-        &txn,
-        entry(caller, "product_updated", &updated, Some(snapshot(&product)), ip),
-    )
-    .await?;
+    audit::record(&txn, entry(user, "product_updated", &updated, Some(snapshot(&product)))).await?;
     txn.commit().await?;
     Ok(to_dto(updated, &currency))
 }
 
-pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64, ip: Option<String>) -> Result<(), ServiceError> {
+pub async fn delete(db: &DatabaseConnection, user: &User, id: i64) -> Result<(), ServiceError> {
+    let caller = &user.caller;
     caller.require(Permission::ManageCatalog)?;
     let (product, _) = visible(db, caller, id).await?;
     let txn = crate::services::transaction::begin(db).await?;
-    let mut event = entry(caller, "product_deleted", &product, Some(snapshot(&product)), ip);
+    let mut event = entry(user, "product_deleted", &product, Some(snapshot(&product)));
     event.after = None;
     product.delete(&txn).await?;
     audit::record(&txn, event).await?;
@@ -337,21 +331,16 @@ fn snapshot(product: &products::Model) -> Value {
     })
 }
 
-fn entry(
-    caller: &Caller,
-    action: &'static str,
-    product: &products::Model,
-    before: Option<Value>,
-    ip: Option<String>,
-) -> AuditEntry {
+fn entry(user: &User, action: &'static str, product: &products::Model, before: Option<Value>) -> AuditEntry {
+    let _caller = &user.caller;
     AuditEntry {
         business_id: Some(product.business_id),
-        actor_user_id: Some(caller.user_id),
+        actor_user_id: Some(user.caller.user_id),
         action,
         entity_type: "product",
         entity_id: Some(product.id),
         before,
         after: Some(snapshot(product)),
-        ip,
+        ip: user.ip.clone(),
     }
 }

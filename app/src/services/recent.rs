@@ -24,6 +24,7 @@ use tokio::sync::OnceCell;
 use crate::{
     dto::{AnalyticsReport, BusinessStats, OrderPage},
     error::ServiceError,
+    events::{Event, Watcher},
 };
 
 /// How long an answer is given again without asking the database.
@@ -40,6 +41,19 @@ pub struct Answers {
     /// Not emptied by order events: a business taking orders changes every second, and its
     /// report would be computed again for nearly every request.
     pub reports: Recent<AnalyticsReport>,
+}
+
+/// An order event empties its business's kept answers on every instance.
+impl Watcher for Answers {
+    fn heard(&self, event: &Event) {
+        if event.kind.is_order() {
+            self.changed(event.business_id);
+        }
+    }
+
+    fn missed(&self) {
+        self.clear();
+    }
 }
 
 impl Answers {

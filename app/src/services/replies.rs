@@ -20,7 +20,10 @@ use crate::{
     error::ServiceError,
     money,
     outlets::Outlets,
-    services::{access::Permission, auth::Caller, eta},
+    services::{
+        access::{Caller, Permission},
+        eta,
+    },
     templates,
 };
 

@@ -13,10 +13,12 @@ use serde_json::json;
 use crate::{
     dto::{Invitation, Invited, PasswordChange, UserDto},
     error::{ServiceError, Validator},
+    services::actor::User,
     services::{
+        access::Caller,
         access::Permission,
         audit::{self, AuditEntry},
-        auth::{self, Caller},
+        auth,
         callers::Callers,
         passwords,
     },
@@ -45,12 +47,8 @@ pub async fn current(db: &DatabaseConnection, caller: &Caller) -> Result<UserDto
     Ok(to_dto(&user))
 }
 
-pub async fn invite(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    invitation: Invitation,
-    ip: Option<String>,
-) -> Result<Invited, ServiceError> {
+pub async fn invite(db: &DatabaseConnection, by: &User, invitation: Invitation) -> Result<Invited, ServiceError> {
+    let caller = &by.caller;
     caller.require(Permission::ManageUsers)?;
     let business_id = caller.own_business()?;
     let email = invitation.email.trim().to_lowercase();
@@ -105,7 +103,7 @@ pub async fn invite(
             entity_type: "user",
             entity_id: Some(user.id),
             after: Some(json!({ "email": user.email, "role": user.role })),
-            ip,
+            ip: by.ip.clone(),
             ..Default::default()
         },
     )
@@ -121,11 +119,11 @@ pub async fn invite(
 pub async fn set_active(
     db: &DatabaseConnection,
     callers: &Callers,
-    caller: &Caller,
+    by: &User,
     id: i64,
     active: bool,
-    ip: Option<String>,
 ) -> Result<UserDto, ServiceError> {
+    let caller = &by.caller;
     let user = managed(db, caller, id).await?;
     if user.id == caller.user_id {
         return Err(ServiceError::Conflict("you cannot deactivate your own account".into()));
@@ -146,7 +144,7 @@ pub async fn set_active(
             entity_id: Some(user.id),
             before: Some(json!({ "is_active": before })),
             after: Some(json!({ "is_active": active })),
-            ip,
+            ip: by.ip.clone(),
         },
     )
     .await?;
@@ -161,11 +159,11 @@ pub async fn set_active(
 pub async fn set_role(
     db: &DatabaseConnection,
     callers: &Callers,
-    caller: &Caller,
+    by: &User,
     id: i64,
     role: Role,
-    ip: Option<String>,
 ) -> Result<UserDto, ServiceError> {
+    let caller = &by.caller;
     let user = managed(db, caller, id).await?;
     if user.id == caller.user_id {
         return Err(ServiceError::Conflict("you cannot change your own role".into()));
@@ -217,7 +215,7 @@ pub async fn set_role(
             entity_id: Some(user.id),
             before: Some(json!({ "role": before })),
             after: Some(json!({ "role": role })),
-            ip,
+            ip: by.ip.clone(),
         },
     )
     .await?;
@@ -239,10 +237,10 @@ async fn managed(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<us
 pub async fn change_password(
     db: &DatabaseConnection,
     callers: &Callers,
-    caller: &Caller,
+    by: &User,
     change: PasswordChange,
-    ip: Option<String>,
 ) -> Result<(), ServiceError> {
+    let caller = &by.caller;
     let user = users::Entity::find_by_id(caller.user_id)
         .one(db)
         .await?
@@ -279,7 +277,7 @@ pub async fn change_password(
             action: "password_changed",
             entity_type: "user",
             entity_id: Some(user.id),
-            ip,
+            ip: by.ip.clone(),
             ..Default::default()
         },
     )

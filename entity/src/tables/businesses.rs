@@ -8,6 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
+    /// A line or two about the shop.
+    pub description: Option<String>,
     #[sea_orm(unique)]
     pub short_code: String,
     pub phone: Option<String>,

@@ -33,7 +33,7 @@ pub async fn report(
     ApiQuery(query): ApiQuery<AnalyticsQuery>,
 ) -> Result<Json<AnalyticsAnswer>, ApiError> {
     Ok(Json(AnalyticsAnswer::new(
-        analytics::report(&state.db, &state.outlets.events.answers().reports, &caller, &query).await?,
+        analytics::report(&state.db, &state.outlets.answers.reports, &caller, &query).await?,
     )))
 }
 
@@ -59,14 +59,7 @@ pub async fn csv(
     let Some(chart) = file.strip_suffix(".csv") else {
         return Err(app::error::ServiceError::NotFound("chart").into());
     };
-    let file = analytics::csv(
-        &state.db,
-        &state.outlets.events.answers().reports,
-        &caller,
-        chart,
-        &query,
-    )
-    .await?;
+    let file = analytics::csv(&state.db, &state.outlets.answers.reports, &caller, chart, &query).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

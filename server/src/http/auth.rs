@@ -18,7 +18,7 @@ use axum::{
 
 use super::{
     error::ApiError,
-    extract::{ApiJson, Authenticated, ClientIp},
+    extract::{Acting, ApiJson, Authenticated, ClientIp},
     responses::{Done, ErrorBody, LoggedIn, Registered, UserAnswer},
 };
 
@@ -96,11 +96,10 @@ pub async fn me(
 ))]
 pub async fn change_password(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<Json<Done>, ApiError> {
-    users::change_password(&state.db, &state.callers, &caller, change, ip).await?;
+    users::change_password(&state.db, &state.callers, &user, change).await?;
     Ok(Json(Done::new()))
 }
 

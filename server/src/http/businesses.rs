@@ -5,7 +5,7 @@ use axum::{Json, Router, extract::State, routing::get};
 
 use super::{
     error::ApiError,
-    extract::{ApiJson, ApiPath, Authenticated, ClientIp},
+    extract::{Acting, ApiJson, ApiPath, Authenticated},
     responses::{BusinessAnswer, ErrorBody},
 };
 
@@ -24,7 +24,7 @@ pub async fn one(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<BusinessAnswer>, ApiError> {
     Ok(Json(BusinessAnswer::new(
-        businesses::get(&state.db, &state.outlets.events.answers().stats, &caller, id).await?,
+        businesses::get(&state.db, &state.outlets.answers.stats, &caller, id).await?,
     )))
 }
 
@@ -37,12 +37,11 @@ pub async fn one(
 ))]
 pub async fn update(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiPath(id): ApiPath<i64>,
     ApiJson(changes): ApiJson<BusinessChanges>,
 ) -> Result<Json<BusinessAnswer>, ApiError> {
     Ok(Json(BusinessAnswer::new(
-        businesses::update(&state.db, &caller, id, changes, ip).await?,
+        businesses::update(&state.db, &user, id, changes).await?,
     )))
 }

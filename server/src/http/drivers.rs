@@ -57,7 +57,7 @@ pub async fn update(
     ApiJson(input): ApiJson<DriverInput>,
 ) -> Result<Json<DriverAnswer>, ApiError> {
     Ok(Json(DriverAnswer::new(
-        drivers::update(&state.db, state.outlets.events.answers(), &caller, id, input).await?,
+        drivers::update(&state.db, &state.outlets.answers, &caller, id, input).await?,
     )))
 }
 
@@ -70,6 +70,6 @@ pub async fn remove(
     Authenticated(caller): Authenticated,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Done>, ApiError> {
-    drivers::delete(&state.db, state.outlets.events.answers(), &caller, id).await?;
+    drivers::delete(&state.db, &state.outlets.answers, &caller, id).await?;
     Ok(Json(Done::new()))
 }

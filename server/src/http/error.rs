@@ -1,12 +1,14 @@
-//! The HTTP layer's error and its one mapping to the JSON error body of DESIGN.md.
-
-use std::collections::BTreeMap;
+//! The HTTP layer's error and its one mapping to the JSON error body of DESIGN.md; what a
+//! service's failure says is `ServiceError::answer`'s, shared with server functions.
 
 use super::responses::{ErrorBody, ErrorDetail};
-use app::error::{ServiceError, Unreachable};
+use app::{
+    api::ErrorCode,
+    error::{Answer, ServiceError},
+};
 use axum::{
     Json,
-    http::{HeaderName, HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 
@@ -29,98 +31,62 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    fn parts(&self) -> (StatusCode, &'static str, String) {
+    fn answer(&self) -> Answer {
         let message = self.to_string();
         match self {
-            ApiError::RouteNotFound(path) => (StatusCode::NOT_FOUND, "not_found", format!("no API route at {path}")),
-            ApiError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message),
-            ApiError::BadRequest { status, message } => (*status, "bad_request", message.clone()),
-            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", message),
-            ApiError::DatabaseUnreachable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", message),
-            ApiError::Service(ServiceError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found", message),
-            ApiError::Service(ServiceError::Validation(_)) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation",
-                "some fields need attention".into(),
-            ),
-            ApiError::Service(ServiceError::Conflict(_)) => (StatusCode::CONFLICT, "conflict", message),
-            ApiError::Service(ServiceError::Unauthorized(_)) => (StatusCode::UNAUTHORIZED, "unauthorized", message),
-            ApiError::Service(ServiceError::Forbidden(_)) => (StatusCode::FORBIDDEN, "forbidden", message),
-            ApiError::Service(ServiceError::Database(error)) => {
-                tracing::error!(%error, "database error");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    app::error::database_message(error).into(),
-                )
-            }
-            ApiError::Service(ServiceError::Internal(error)) => {
-                tracing::error!(%error, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "something went wrong on the server".into(),
-                )
-            }
+            ApiError::RouteNotFound(path) => Answer::new(ErrorCode::NotFound, format!("no API route at {path}")),
+            ApiError::MethodNotAllowed { .. } => Answer::new(ErrorCode::MethodNotAllowed, message),
+            ApiError::BadRequest { message, .. } => Answer::new(ErrorCode::BadRequest, message.clone()),
+            ApiError::RateLimited { retry_after } => Answer {
+                retry_after: Some(retry_after.as_secs().max(1)),
+                ..Answer::new(ErrorCode::RateLimited, message)
+            },
+            ApiError::DatabaseUnreachable => Answer {
+                retry_after: Some(1),
+                ..Answer::new(ErrorCode::Unavailable, message)
+            },
+            ApiError::Service(error) => error.answer(),
         }
     }
-}
 
-impl ApiError {
+    /// Most codes have one status; an unreadable body keeps the one its reader chose (413
+    /// for one too large, 415 for the wrong type).
+    fn status(&self, answer: &Answer) -> StatusCode {
+        match self {
+            ApiError::BadRequest { status, .. } => *status,
+            _ => StatusCode::from_u16(answer.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        }
+    }
+
     /// A refusal made before the request reached its handler, in the error shape of what was
     /// asked for: server functions (`/rpc/`) read `AppError`, the REST API its own body.
     pub fn refusal(self, path: &str) -> Response {
         if !path.starts_with("/rpc/") {
             return self.into_response();
         }
-        let (status, code, message) = self.parts();
-        let mut response = (status, Json(app::api::AppError::new(code, message))).into_response();
-        self.add_headers(&mut response);
-        response
-    }
-
-    /// When to try again, where waiting helps; and, for a request that could not reach the
-    /// database, the mark the database gate takes off again.
-    fn add_headers(&self, response: &mut Response) {
-        let unreachable = match self {
-            ApiError::Service(ServiceError::Database(error)) => Unreachable::of(error),
-            _ => None,
-        };
-        let retry_after = match self {
-            ApiError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
-            ApiError::DatabaseUnreachable => Some(1),
-            _ => unreachable.map(|_| 1),
-        };
-        let headers = response.headers_mut();
-        if let Some(seconds) = retry_after {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        if let Some(unreachable) = unreachable {
-            headers.insert(
-                HeaderName::from_static(Unreachable::MARK),
-                HeaderValue::from_static(unreachable.as_str()),
-            );
-        }
+        let answer = self.answer();
+        let error = app::api::AppError::new(answer.code, answer.message.clone());
+        respond(self.status(&answer), &answer, Json(error))
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code, message) = self.parts();
-        let fields = match &self {
-            ApiError::Service(ServiceError::Validation(fields)) => fields.clone(),
-            _ => BTreeMap::new(),
-        };
+        let answer = self.answer();
         let body = ErrorBody {
             success: false,
             error: ErrorDetail {
-                code: code.to_string(),
-                message,
-                fields,
+                code: answer.code,
+                message: answer.message.clone(),
+                fields: answer.fields.clone(),
             },
         };
-        let mut response = (status, Json(body)).into_response();
-        self.add_headers(&mut response);
-        response
+        respond(self.status(&answer), &answer, Json(body))
     }
+}
+
+fn respond(status: StatusCode, answer: &Answer, body: impl IntoResponse) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().extend(answer.headers());
+    response
 }

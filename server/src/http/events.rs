@@ -3,7 +3,7 @@
 
 use std::{convert::Infallible, time::Duration};
 
-use app::{services::access::Permission, state::AppState};
+use app::{events::EventKind, services::access::Permission, state::AppState};
 use axum::{
     Router,
     extract::State,
@@ -47,15 +47,15 @@ pub async fn stream(
                 // someone else's number.
                 Ok(event)
                     if caller.sees(event.business_id)
-                        && (event.kind != "whatsapp.qr" || caller.business_id == Some(event.business_id))
-                        && (!driver || event.kind.starts_with("order.")) =>
+                        && (event.kind != EventKind::WhatsappQr || caller.business_id == Some(event.business_id))
+                        && (!driver || event.kind.is_order()) =>
                 {
                     let data = if driver {
                         serde_json::json!({ "id": event.data.get("id") }).to_string()
                     } else {
                         serde_json::to_string(&event.data).unwrap_or_default()
                     };
-                    let sse = Event::default().event(event.kind).data(data);
+                    let sse = Event::default().event(event.kind.as_str()).data(data);
                     return Some((Ok(sse), (receiver, caller, hub)));
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}

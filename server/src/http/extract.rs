@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use app::{
-    services::auth::{self, Caller},
+    services::{access::Caller, actor::User, auth},
     state::AppState,
 };
 use axum::{
@@ -93,6 +93,19 @@ impl FromRequestParts<AppState> for Authenticated {
         Ok(Self(
             auth::authenticate(&state.db, &state.tokens, &state.callers, &token).await?,
         ))
+    }
+}
+
+/// The signed-in user and the address they came from, for a handler that changes something
+/// (the audit log records both).
+pub struct Acting(pub User);
+
+impl FromRequestParts<AppState> for Acting {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Authenticated(caller) = Authenticated::from_request_parts(parts, state).await?;
+        Ok(Self(User::new(caller, peer_ip(&parts.extensions))))
     }
 }
 

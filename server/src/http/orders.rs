@@ -15,7 +15,7 @@ use entity::enums::OrderSource;
 
 use super::{
     error::ApiError,
-    extract::{ApiJson, ApiPath, ApiQuery, Authenticated, ClientIp},
+    extract::{Acting, ApiJson, ApiPath, ApiQuery, Authenticated},
     responses::{ErrorBody, OrderAnswer, OrdersAnswer},
 };
 
@@ -39,7 +39,7 @@ pub async fn list(
     Authenticated(caller): Authenticated,
     ApiQuery(query): ApiQuery<OrderQuery>,
 ) -> Result<Json<OrdersAnswer>, ApiError> {
-    let page = orders::list(&state.db, &state.outlets.events.answers().order_lists, &caller, query).await?;
+    let page = orders::list(&state.db, &state.outlets.answers.order_lists, &caller, query).await?;
     Ok(Json(OrdersAnswer::new(page.orders, page.pagination)))
 }
 
@@ -63,11 +63,10 @@ pub async fn one(
 ))]
 pub async fn create(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiJson(order): ApiJson<NewOrder>,
 ) -> Result<(StatusCode, Json<OrderAnswer>), ApiError> {
-    let order = orders::create(&state.db, &state.outlets, &caller, order, OrderSource::Api, ip).await?;
+    let order = orders::create(&state.db, &state.outlets, &user, order, OrderSource::Api).await?;
     Ok((StatusCode::CREATED, Json(OrderAnswer::new(order))))
 }
 
@@ -80,13 +79,12 @@ pub async fn create(
 ))]
 pub async fn update(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiPath(id): ApiPath<i64>,
     ApiJson(changes): ApiJson<OrderChanges>,
 ) -> Result<Json<OrderAnswer>, ApiError> {
     Ok(Json(OrderAnswer::new(
-        orders::update(&state.db, &state.outlets, &caller, id, changes, ip).await?,
+        orders::update(&state.db, &state.outlets, &user, id, changes).await?,
     )))
 }
 
@@ -99,13 +97,12 @@ pub async fn update(
 ))]
 pub async fn change_status(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiPath(id): ApiPath<i64>,
     ApiJson(change): ApiJson<StatusChange>,
 ) -> Result<Json<OrderAnswer>, ApiError> {
     Ok(Json(OrderAnswer::new(
-        orders::change_status(&state.db, &state.outlets, &caller, id, change.status, ip).await?,
+        orders::change_status(&state.db, &state.outlets, &user, id, change.status).await?,
     )))
 }
 
@@ -118,13 +115,12 @@ pub async fn change_status(
 ))]
 pub async fn assign_driver(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiPath(id): ApiPath<i64>,
     ApiJson(assignment): ApiJson<DeliveryAssignment>,
 ) -> Result<Json<OrderAnswer>, ApiError> {
     Ok(Json(OrderAnswer::new(
-        deliveries::assign(&state.db, &state.outlets, &caller, id, assignment.driver_id, ip).await?,
+        deliveries::assign(&state.db, &state.outlets, &user, id, assignment.driver_id).await?,
     )))
 }
 
@@ -139,12 +135,11 @@ pub async fn assign_driver(
 ))]
 pub async fn report_delivery(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiPath(id): ApiPath<i64>,
     ApiJson(report): ApiJson<DeliveryReport>,
 ) -> Result<Json<OrderAnswer>, ApiError> {
     Ok(Json(OrderAnswer::new(
-        deliveries::report(&state.db, &state.outlets, &caller, id, report.status, ip).await?,
+        deliveries::report(&state.db, &state.outlets, &user, id, report.status).await?,
     )))
 }

@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use super::{
     error::ApiError,
-    extract::{ApiJson, ApiPath, ApiQuery, Authenticated, ClientIp},
+    extract::{Acting, ApiJson, ApiPath, ApiQuery, Authenticated},
     responses::{Done, ErrorBody, ImportAnswer, ProductAnswer, ProductsAnswer},
 };
 
@@ -64,11 +64,10 @@ pub async fn one(
 ))]
 pub async fn create(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiJson(input): ApiJson<ProductInput>,
 ) -> Result<(StatusCode, Json<ProductAnswer>), ApiError> {
-    let product = products::create(&state.db, &caller, input, ip).await?;
+    let product = products::create(&state.db, &user, input).await?;
     Ok((StatusCode::CREATED, Json(ProductAnswer::new(product))))
 }
 
@@ -80,13 +79,12 @@ pub async fn create(
 ))]
 pub async fn update(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ProductInput>,
 ) -> Result<Json<ProductAnswer>, ApiError> {
     Ok(Json(ProductAnswer::new(
-        products::update(&state.db, &caller, id, input, ip).await?,
+        products::update(&state.db, &user, id, input).await?,
     )))
 }
 
@@ -96,11 +94,10 @@ pub async fn update(
 ))]
 pub async fn remove(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Done>, ApiError> {
-    products::delete(&state.db, &caller, id, ip).await?;
+    products::delete(&state.db, &user, id).await?;
     Ok(Json(Done::new()))
 }
 
@@ -153,8 +150,7 @@ pub async fn export(
 ))]
 pub async fn import(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ImportAnswer>, ApiError> {
@@ -176,6 +172,6 @@ pub async fn import(
         status: rejection.status(),
         message: rejection.body_text(),
     })?;
-    let report = catalog_file::import(&state.db, &caller, format, &body, ip).await?;
+    let report = catalog_file::import(&state.db, &user, format, &body).await?;
     Ok(Json(ImportAnswer::new(report.created, report.updated)))
 }

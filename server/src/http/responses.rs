@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use app::dto::{
-    BusinessDto, CloudAccountView, DriverDto, GroupDto, OrderDto, Pagination, ProductDto, UserDto, UserSummary,
+use app::{
+    api::ErrorCode,
+    dto::{BusinessDto, CloudAccountView, DriverDto, GroupDto, OrderDto, Pagination, ProductDto, UserDto, UserSummary},
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -60,8 +61,7 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// `validation`, `not_found`, `unauthorized`, `forbidden`, `conflict`, `rate_limited`, …
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     /// Field name → what is wrong with it.
     pub fields: BTreeMap<String, String>,

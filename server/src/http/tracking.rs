@@ -130,7 +130,7 @@ impl Watch {
 
     fn is_about_the_order(&self, event: &app::events::Event) -> bool {
         event.business_id == self.business_id
-            && event.kind.starts_with("order.")
+            && event.kind.is_order()
             && event.data.get("id").and_then(serde_json::Value::as_i64) == Some(self.order_id)
     }
 }

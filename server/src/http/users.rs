@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::{
     error::ApiError,
-    extract::{ApiJson, ApiPath, ApiQuery, Authenticated, ClientIp},
+    extract::{Acting, ApiJson, ApiPath, ApiQuery, Authenticated},
     responses::{ErrorBody, InvitedAnswer, UserAnswer, UsersAnswer},
 };
 
@@ -57,11 +57,10 @@ pub async fn list(
 ))]
 pub async fn invite(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiJson(invitation): ApiJson<Invitation>,
 ) -> Result<(StatusCode, Json<InvitedAnswer>), ApiError> {
-    let invited = users::invite(&state.db, &caller, invitation, ip).await?;
+    let invited = users::invite(&state.db, &user, invitation).await?;
     Ok((
         StatusCode::CREATED,
         Json(InvitedAnswer::new(invited.user, invited.one_time_password)),
@@ -78,17 +77,16 @@ pub async fn invite(
 ))]
 pub async fn update(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(by): Acting,
     ApiPath(id): ApiPath<i64>,
     ApiJson(changes): ApiJson<UserChanges>,
 ) -> Result<Json<UserAnswer>, ApiError> {
     let mut user = match changes.role {
-        Some(role) => Some(users::set_role(&state.db, &state.callers, &caller, id, role, ip.clone()).await?),
+        Some(role) => Some(users::set_role(&state.db, &state.callers, &by, id, role).await?),
         None => None,
     };
     if let Some(active) = changes.is_active {
-        user = Some(users::set_active(&state.db, &state.callers, &caller, id, active, ip).await?);
+        user = Some(users::set_active(&state.db, &state.callers, &by, id, active).await?);
     }
     let user = user.ok_or_else(|| ServiceError::field("is_active", "send is_active, role or both"))?;
     Ok(Json(UserAnswer::new(user)))

@@ -5,6 +5,7 @@ use app::{
     dto::{CloudSettings, SessionView},
     error::ServiceError,
     services::{
+        actor::User,
         cloud,
         whatsapp::{self, Request},
     },
@@ -26,7 +27,7 @@ use qrcode::{QrCode, render::svg};
 
 use super::{
     error::ApiError,
-    extract::{Authenticated, ClientIp},
+    extract::{Acting, Authenticated},
     responses::ErrorBody,
 };
 
@@ -83,10 +84,9 @@ pub async fn qr_svg(State(state): State<AppState>, Authenticated(caller): Authen
 ))]
 pub async fn connect(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    ask(&state, &caller, Request::Connect, ip).await
+    ask(&state, &user, Request::Connect).await
 }
 
 #[utoipa::path(post, path = "/api/whatsapp/logout", tag = "whatsapp", security(("bearer" = [])), responses(
@@ -96,19 +96,13 @@ pub async fn connect(
 ))]
 pub async fn logout(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    ask(&state, &caller, Request::Logout, ip).await
+    ask(&state, &user, Request::Logout).await
 }
 
-async fn ask(
-    state: &AppState,
-    caller: &app::services::auth::Caller,
-    request: Request,
-    ip: Option<String>,
-) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    let view = whatsapp::ask(&state.db, &state.whatsapp, caller, request, ip).await?;
+async fn ask(state: &AppState, user: &User, request: Request) -> Result<(StatusCode, Json<SessionView>), ApiError> {
+    let view = whatsapp::ask(&state.db, &state.whatsapp, user, request).await?;
     Ok((StatusCode::ACCEPTED, Json(view)))
 }
 
@@ -135,11 +129,10 @@ pub async fn cloud_account(
 ))]
 pub async fn set_cloud_account(
     State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
+    Acting(user): Acting,
     ApiJson(settings): ApiJson<CloudSettings>,
 ) -> Result<Json<CloudAnswer>, ApiError> {
-    let account = cloud::configure(&state.db, &state.secrets, &caller, settings, ip).await?;
+    let account = cloud::configure(&state.db, &state.secrets, &user, settings).await?;
     Ok(Json(CloudAnswer::new(Some(account))))
 }
 
@@ -148,11 +141,7 @@ pub async fn set_cloud_account(
     (status = 200, body = Done),
     (status = 404, body = ErrorBody),
 ))]
-pub async fn remove_cloud_account(
-    State(state): State<AppState>,
-    Authenticated(caller): Authenticated,
-    ClientIp(ip): ClientIp,
-) -> Result<Json<Done>, ApiError> {
-    cloud::remove(&state.db, &caller, ip).await?;
+pub async fn remove_cloud_account(State(state): State<AppState>, Acting(user): Acting) -> Result<Json<Done>, ApiError> {
+    cloud::remove(&state.db, &user).await?;
     Ok(Json(Done::new()))
 }

@@ -128,6 +128,7 @@ async fn ensure_business(db: &DatabaseConnection, report: &mut Report) -> Result
     let now = Utc::now();
     let created = businesses::ActiveModel {
         name: Set("Pizza Palace".into()),
+        description: Set(Some("Wood-fired pizza, pasta and salads, delivered hot.".into())),
         short_code: Set(SHORT_CODE.into()),
         phone: Set(Some("+15550100100".into())),
         email: Set(Some("hello@pizzapalace.example".into())),

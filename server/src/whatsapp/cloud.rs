@@ -265,7 +265,7 @@ async fn report(db: &DatabaseConnection, events: &EventHub, account: &Account, s
     }
     events.publish(app::events::Event {
         business_id: business,
-        kind: "whatsapp.state",
+        kind: app::events::EventKind::WhatsappState,
         data: json!({ "state": state, "transport": "cloud", "since": Utc::now() }),
     });
     if state == ConnectionState::Failed {

@@ -7,7 +7,7 @@
 use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Duration};
 
 use app::{
-    events::{Event, EventHub},
+    events::{Event, EventHub, EventKind},
     services::{
         audit::{self, AuditEntry},
         whatsapp::{self as records, Incoming, Request},
@@ -467,11 +467,11 @@ impl Worker {
             data,
         };
         self.events.publish(event(
-            "whatsapp.state",
+            EventKind::WhatsappState,
             json!({ "state": state, "phone": self.phone, "since": chrono::Utc::now() }),
         ));
         if let Some(qr) = qr {
-            self.events.publish(event("whatsapp.qr", json!({ "qr": qr })));
+            self.events.publish(event(EventKind::WhatsappQr, json!({ "qr": qr })));
         }
     }
 

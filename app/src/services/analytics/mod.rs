@@ -24,7 +24,10 @@ use crate::{
     },
     error::ServiceError,
     money,
-    services::{access::Permission, auth::Caller, recent::Recent},
+    services::{
+        access::{Caller, Permission},
+        recent::Recent,
+    },
 };
 use period::Period;
 use queries::{Percentiles, Scope, Spans};

@@ -17,10 +17,11 @@ use serde_json::json;
 use crate::{
     dto::{CloudAccountView, CloudSettings},
     error::{ServiceError, Validator},
+    services::actor::User,
     services::{
+        access::Caller,
         access::Permission,
         audit::{self, AuditEntry},
-        auth::Caller,
         secrets::SecretBox,
     },
 };
@@ -59,10 +60,10 @@ pub async fn view(db: &DatabaseConnection, caller: &Caller) -> Result<Option<Clo
 pub async fn configure(
     db: &DatabaseConnection,
     secrets: &SecretBox,
-    caller: &Caller,
+    user: &User,
     settings: CloudSettings,
-    ip: Option<String>,
 ) -> Result<CloudAccountView, ServiceError> {
+    let caller = &user.caller;
     caller.require(Permission::ManageSettings)?;
     let business_id = caller.own_business()?;
     let existing = own(db, caller).await?;
@@ -137,7 +138,7 @@ pub async fn configure(
             entity_type: "business",
             entity_id: Some(business_id),
             after: Some(json!({ "phone_number_id": number })),
-            ip,
+            ip: user.ip.clone(),
             ..Default::default()
         },
     )
@@ -147,7 +148,8 @@ pub async fn configure(
 }
 
 /// Takes the business off the Cloud API; its stored credentials are deleted.
-pub async fn remove(db: &DatabaseConnection, caller: &Caller, ip: Option<String>) -> Result<(), ServiceError> {
+pub async fn remove(db: &DatabaseConnection, user: &User) -> Result<(), ServiceError> {
+    let caller = &user.caller;
     caller.require(Permission::ManageSettings)?;
     let account = own(db, caller)
         .await?
@@ -162,7 +164,7 @@ pub async fn remove(db: &DatabaseConnection, caller: &Caller, ip: Option<String>
             entity_type: "business",
             entity_id: Some(account.business_id),
             before: Some(json!({ "phone_number_id": account.phone_number_id })),
-            ip,
+            ip: user.ip.clone(),
             ..Default::default()
         },
     )

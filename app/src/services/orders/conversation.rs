@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use crate::{
     dto::{Conversation, CustomerMessage, SentReply},
     error::ServiceError,
-    services::auth::Caller,
+    services::access::Caller,
 };
 
 pub async fn of_order(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<Conversation, ServiceError> {

@@ -1,7 +1,7 @@
 //! Prices order lines against a business's catalog: names and aliases find the product, the
 //! variant sets the price, modifiers add to it.
 
-use entity::products;
+use entity::{order_items, products};
 use serde_json::{Value, json};
 
 use crate::{
@@ -16,24 +16,11 @@ const MAX_QUANTITY: f64 = 10_000.0;
 /// The largest line total in minor units; a hundred of them still add up far below i64::MAX.
 const MAX_LINE_TOTAL: f64 = 1.0e13;
 
-/// A line ready to store, in minor units.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PricedLine {
-    pub product_id: Option<i64>,
-    pub name: String,
-    pub variant: Option<String>,
-    pub modifiers: Value,
-    pub quantity: f64,
-    pub unit_price: i64,
-    pub line_total: i64,
-    pub notes: Option<String>,
-}
-
 pub fn price(
     catalog: &[products::Model],
     currency: &str,
     items: &[NewOrderItem],
-) -> Result<Vec<PricedLine>, ServiceError> {
+) -> Result<Vec<order_items::Model>, ServiceError> {
     let mut check = Validator::default();
     check.check(!items.is_empty(), "items", "add at least one item");
     check.check(
@@ -57,7 +44,7 @@ pub fn price(
             format!("use a quantity above 0 and up to {MAX_QUANTITY}"),
         );
         match find(catalog, name) {
-            Some(product) => match price_from_catalog(product, item) {
+            Some(product) => match price_from_catalog(product, item, currency) {
                 Ok((variant, modifiers, unit_price)) => lines.push(line(
                     Some(product.id),
                     &product.name,
@@ -104,13 +91,16 @@ fn line(
     modifiers: Value,
     item: &NewOrderItem,
     unit_price: i64,
-) -> PricedLine {
-    PricedLine {
+) -> order_items::Model {
+    order_items::Model {
+        id: 0,
+        order_id: 0,
         product_id,
         name: name.to_string(),
         variant,
         modifiers,
         quantity: item.quantity,
+        unit: None,
         unit_price,
         // Float-to-int casts saturate, so an absurd line cannot wrap around; it is refused above.
         line_total: (unit_price as f64 * item.quantity).round().min(MAX_LINE_TOTAL + 1.0) as i64,
@@ -143,9 +133,18 @@ pub fn find<'a>(catalog: &'a [products::Model], name: &str) -> Option<&'a produc
 
 type Priced = (Option<String>, Value, i64);
 
-fn price_from_catalog(product: &products::Model, item: &NewOrderItem) -> Result<Priced, (&'static str, String)> {
+fn price_from_catalog(
+    product: &products::Model,
+    item: &NewOrderItem,
+    currency: &str,
+) -> Result<Priced, (&'static str, String)> {
     let variants = stored_options(&product.variants);
-    let (variant, base) = match (&item.variant, variants.first()) {
+    // A client that names no variant but sends the price it saw means the variant at that price.
+    let priced_at = item
+        .price
+        .and_then(|price| money::from_decimal(price, currency))
+        .and_then(|price| variants.iter().find(|(_, variant_price)| *variant_price == price));
+    let (variant, base) = match (&item.variant, priced_at.or(variants.first())) {
         (Some(wanted), _) => {
             let found = variants
                 .iter()
@@ -161,7 +160,7 @@ fn price_from_catalog(product: &products::Model, item: &NewOrderItem) -> Result<
                 None => return Err(("variant", format!("{} comes as {names}", product.name))),
             }
         }
-        // Without a variant the first (usually the smallest) is meant.
+        // Without a variant or its price the first (usually the smallest) is meant.
         (None, Some((name, price))) => (Some(name.clone()), *price),
         (None, None) => (None, product.base_price),
     };

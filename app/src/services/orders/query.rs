@@ -19,7 +19,12 @@ use crate::{
     dto::{DeliveryDto, OrderDto, OrderItemDto, OrderPage, OrderQuery, Pagination},
     error::{ServiceError, Validator},
     money,
-    services::{access::Permission, auth::Caller, products, recent::Recent, tallies},
+    services::{
+        access::{Caller, Permission},
+        products,
+        recent::Recent,
+        tallies,
+    },
 };
 
 use super::positions::{self, Range, Start};

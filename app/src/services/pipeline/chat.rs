@@ -1,31 +1,28 @@
 //! Keeping an order in step with its chat: the customer edits or deletes the message that
 //! started it, or replies to it ("make it 3", "add a coke"). An edit or deletion changes the
 //! order only before confirmation; a reply changes it until the kitchen starts. Anything later
-//! or unclear goes to staff (`orders.attention`).
+//! or unclear goes to staff (`orders.attention`). Every change is the order store's, made as
+//! the customer (or, for the status an edited message reads as, as Novi).
 
-use chrono::Utc;
 use entity::{
     enums::{InboundStatus, OrderStatus},
     inbound_messages, order_items, orders, outbound_messages,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, Set,
-};
-use serde_json::{Value, json};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use serde_json::json;
 
 use super::{
     Handled, Scope,
-    ingest::{Business, notes_of},
-    lines::{self, Lines},
+    business::{Business, notes_of},
+    lines::Lines,
 };
 use crate::{
     error::ServiceError,
+    events::EventKind,
     services::{
-        audit::{self, AuditEntry},
-        orders::event,
+        actor::{Actor, ChatCustomer},
+        orders::{event, store},
         replies::{self, Chat, Template},
-        response_times,
     },
 };
 
@@ -38,32 +35,24 @@ pub async fn changed(
     order: orders::Model,
 ) -> Result<Handled, ServiceError> {
     let open = matches!(order.status, OrderStatus::Pending | OrderStatus::NeedsReview);
-    let updated = match (message.revoked_at.is_some(), open) {
-        (true, true) => Some(cancel(txn, order).await?),
-        (false, true) => reparse(txn, scope, business, message, order).await?,
-        (true, false) if order.status.is_active() => Some(
-            flag(
-                txn,
-                order,
-                "The customer deleted their WhatsApp message after the order was confirmed.".into(),
-            )
-            .await?,
-        ),
-        (false, false) if order.status.is_active() => Some(
-            flag(
-                txn,
-                order,
-                format!(
-                    "The customer edited their message after confirmation: «{}»",
-                    message.body
-                ),
-            )
-            .await?,
-        ),
-        _ => None,
+    let updated = if message.revoked_at.is_some() {
+        cancel(txn, scope, message, order).await?
+    } else if open {
+        reparse(txn, scope, business, message, order).await?
+    } else if order.status.is_active() {
+        let note = format!(
+            "The customer edited their message after confirmation: «{}»",
+            message.body
+        );
+        Some(store::flag(txn, order, note).await?)
+    } else {
+        None
     };
     Ok(Handled {
-        events: updated.iter().map(|order| event("order.updated", order)).collect(),
+        events: updated
+            .iter()
+            .map(|order| event(EventKind::OrderUpdated, order))
+            .collect(),
         status: InboundStatus::Processed,
     })
 }
@@ -95,37 +84,25 @@ pub async fn amendment(
         } else {
             "edited"
         };
-        flag(
-            txn,
-            order,
-            format!("The customer {what} their reply about the order: «{}»", message.body),
-        )
-        .await?
+        let note = format!("The customer {what} their reply about the order: «{}»", message.body);
+        store::flag(txn, order, note).await?
     } else if !open {
-        flag(
-            txn,
-            order,
-            format!(
-                "The customer asked for a change after the order left the kitchen: «{}»",
-                message.body
-            ),
-        )
-        .await?
+        let note = format!(
+            "The customer asked for a change after the order left the kitchen: «{}»",
+            message.body
+        );
+        store::flag(txn, order, note).await?
     } else {
         match amended_lines(txn, business, message, &order).await? {
             Some(new_lines) => amend(txn, scope, business, message, order, new_lines).await?,
             None => {
-                flag(
-                    txn,
-                    order,
-                    format!("The customer replied about the order: «{}»", message.body),
-                )
-                .await?
+                let note = format!("The customer replied about the order: «{}»", message.body);
+                store::flag(txn, order, note).await?
             }
         }
     };
     Ok(Some(Handled {
-        events: vec![event("order.updated", &updated)],
+        events: vec![event(EventKind::OrderUpdated, &updated)],
         status: InboundStatus::Processed,
     }))
 }
@@ -187,7 +164,7 @@ async fn amended_lines(
     message: &inbound_messages::Model,
     order: &orders::Model,
 ) -> Result<Option<Vec<order_items::Model>>, ServiceError> {
-    let mut current = lines::of_order(txn, order.id).await?;
+    let mut current = store::lines_of(txn, order.id).await?;
     let change = Change::read(&message.body);
     if let (Change::Quantity(quantity), [line]) = (change, current.as_mut_slice()) {
         set_quantity(line, quantity);
@@ -267,27 +244,19 @@ async fn amend(
     order: orders::Model,
     new_lines: Vec<order_items::Model>,
 ) -> Result<orders::Model, ServiceError> {
-    let before = snapshot(&order, &lines::of_order(txn, order.id).await?);
-    lines::replace(txn, order.id, &new_lines).await?;
-    let subtotal: i64 = new_lines.iter().map(|line| line.line_total).sum();
     // Once confirmed the kitchen may have started: the change stands, and staff are told.
-    let attention = (order.status == OrderStatus::Confirmed).then(|| {
-        noted(
-            &order,
-            format!("The customer changed the order after confirmation: «{}»", message.body),
-        )
-    });
-    let mut row = order.into_active_model();
-    if let Some(attention) = attention {
-        row.attention = Set(Some(attention));
-    }
-    row.subtotal = Set(subtotal);
-    row.total_amount = Set(subtotal.saturating_add(*row.delivery_fee.as_ref()));
-    row.updated_at = Set(Utc::now());
-    let updated = row.update(txn).await?;
-    record(txn, &updated, "order_amended", before, &new_lines, &message.body).await?;
+    let attention = (order.status == OrderStatus::Confirmed)
+        .then(|| format!("The customer changed the order after confirmation: «{}»", message.body));
+    let edit = store::Edit {
+        lines: Some(new_lines),
+        attention,
+        message: Some(message.body.clone()),
+        ..Default::default()
+    };
+    let customer = Actor::Customer(ChatCustomer::of(message));
+    let (updated, lines) = store::edit(txn, &customer, "order_amended", order, edit).await?;
     let template = Template::for_status(updated.status);
-    let body = replies::body(template, &business.reply_context(scope), &updated, &new_lines);
+    let body = replies::body(template, &business.reply_context(scope.outlets), &updated, &lines);
     replies::queue(
         txn,
         &updated,
@@ -300,8 +269,9 @@ async fn amend(
     Ok(updated)
 }
 
-/// The edited message, parsed again; the order takes its items, unless it no longer reads as
-/// an order, which goes to review.
+/// The edited message, read again: the order takes its items and the status they read as
+/// (Novi's step, on the business's rules), unless it no longer reads as an order, which goes
+/// to review.
 async fn reparse(
     txn: &DatabaseTransaction,
     scope: &Scope<'_>,
@@ -309,42 +279,30 @@ async fn reparse(
     message: &inbound_messages::Model,
     order: orders::Model,
 ) -> Result<Option<orders::Model>, ServiceError> {
-    let old_lines = lines::of_order(txn, order.id).await?;
-    let before = snapshot(&order, &old_lines);
+    let customer = Actor::Customer(ChatCustomer::of(message));
     let parsed = business.parse(&message.body);
     if parsed.items.is_empty() {
-        let note = format!(
-            "The customer edited their message and it no longer reads as an order: «{}»",
-            message.body
-        );
-        let mut row = order.into_active_model();
-        row.status = Set(OrderStatus::NeedsReview);
-        row.attention = Set(Some(note));
-        row.updated_at = Set(Utc::now());
-        let updated = row.update(txn).await?;
-        record(txn, &updated, "order_edited", before, &old_lines, &message.body).await?;
-        return Ok(Some(updated));
+        let edit = store::Edit {
+            attention: Some(format!(
+                "The customer edited their message and it no longer reads as an order: «{}»",
+                message.body
+            )),
+            message: Some(message.body.clone()),
+            ..Default::default()
+        };
+        let (edited, _) = store::edit(txn, &customer, "order_edited", order, edit).await?;
+        let reviewed = store::walk_to(txn, scope.outlets, &Actor::System, edited, OrderStatus::NeedsReview).await?;
+        return Ok(Some(reviewed));
     }
     let new = Lines::parsed(&parsed, &business.priced);
     let status = business.status_for(&parsed);
-    let now = Utc::now();
-    let times = if status == OrderStatus::Confirmed {
-        response_times::stamped(&order.response_times, "confirmed", now)
-    } else {
-        order.response_times.clone()
-    };
-    let mut row = order.clone().into_active_model();
-    row.status = Set(status);
-    row.subtotal = Set(new.subtotal);
-    row.delivery_fee = Set(new.delivery_fee);
-    row.total_amount = Set(new.total());
-    row.confidence = Set(Some(parsed.confidence));
     let notes = notes_of(&parsed);
     let address = parsed
         .address
         .as_ref()
         .map(|address| address.chars().take(500).collect::<String>())
         .or(order.delivery_address.clone());
+    let old_lines = store::lines_of(txn, order.id).await?;
     if same_lines(&old_lines, &new.items)
         && status == order.status
         && notes == order.notes
@@ -352,32 +310,19 @@ async fn reparse(
     {
         return Ok(None);
     }
-    row.notes = Set(notes);
-    row.delivery_address = Set(address);
-    row.response_times = Set(times);
-    row.updated_at = Set(now);
-    lines::replace(txn, order.id, &new.items).await?;
-    let updated = row.update(txn).await?;
-    record(txn, &updated, "order_edited", before, &new.items, &message.body).await?;
-    if status == OrderStatus::Confirmed {
-        let body = replies::body(
-            Template::OrderConfirmation,
-            &business.reply_context(scope),
-            &updated,
-            &new.items,
-        );
-        let key = replies::key(updated.id, Template::OrderConfirmation);
-        replies::queue(
-            txn,
-            &updated,
-            &Chat::of(message),
-            Template::OrderConfirmation,
-            body,
-            key,
-        )
-        .await?;
-    }
-    Ok(Some(updated))
+    let edit = store::Edit {
+        delivery_fee: Some(new.delivery_fee),
+        lines: Some(new.items),
+        delivery_address: address,
+        notes: Some(notes),
+        confidence: Some(parsed.confidence),
+        message: Some(message.body.clone()),
+        ..Default::default()
+    };
+    let (edited, _) = store::edit(txn, &customer, "order_edited", order, edit).await?;
+    Ok(Some(
+        store::walk_to(txn, scope.outlets, &Actor::System, edited, status).await?,
+    ))
 }
 
 fn same_lines(old: &[order_items::Model], new: &[order_items::Model]) -> bool {
@@ -401,82 +346,28 @@ fn same_lines(old: &[order_items::Model], new: &[order_items::Model]) -> bool {
         })
 }
 
-/// The customer deleted the message of an order nobody has confirmed: it is cancelled.
-async fn cancel(txn: &DatabaseTransaction, order: orders::Model) -> Result<orders::Model, ServiceError> {
-    let now = Utc::now();
-    let times = response_times::stamped(&order.response_times, "cancelled", now);
-    let before = json!({ "status": order.status });
-    let mut row = order.into_active_model();
-    row.status = Set(OrderStatus::Cancelled);
-    row.response_times = Set(times);
-    row.updated_at = Set(now);
-    let updated = row.update(txn).await?;
-    audit::record(
-        txn,
-        AuditEntry {
-            business_id: Some(updated.business_id),
-            action: "order_cancelled_in_chat",
-            entity_type: "order",
-            entity_id: Some(updated.id),
-            before: Some(before),
-            after: Some(json!({ "status": updated.status, "reason": "the customer deleted their message" })),
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(updated)
-}
-
-/// The order's notes for staff with `note` added after the earlier ones.
-fn noted(order: &orders::Model, note: String) -> String {
-    let attention = match &order.attention {
-        Some(earlier) => format!("{earlier}\n{note}"),
-        None => note,
-    };
-    attention.chars().take(2000).collect()
-}
-
-/// Asks staff to look at the order, keeping earlier notes.
-async fn flag(txn: &DatabaseTransaction, order: orders::Model, note: String) -> Result<orders::Model, ServiceError> {
-    let attention = noted(&order, note);
-    let mut row = order.into_active_model();
-    row.attention = Set(Some(attention));
-    row.updated_at = Set(Utc::now());
-    Ok(row.update(txn).await?)
-}
-
-fn snapshot(order: &orders::Model, lines: &[order_items::Model]) -> Value {
-    json!({
-        "status": order.status,
-        "total_amount": order.total_amount,
-        "items": lines.iter().map(|l| json!({"name": l.name, "variant": l.variant, "quantity": l.quantity})).collect::<Vec<_>>(),
-    })
-}
-
-/// Audits a change the customer made from the chat (no staff member acted).
-async fn record(
+/// The customer deleted the message that made the order: it is called off when the order's
+/// rules let a customer do that (nobody confirmed it yet). A refusal is audited with its
+/// reason, and staff are asked when the order is still under way.
+async fn cancel(
     txn: &DatabaseTransaction,
-    order: &orders::Model,
-    action: &'static str,
-    before: Value,
-    lines: &[order_items::Model],
-    text: &str,
-) -> Result<(), ServiceError> {
-    let mut after = snapshot(order, lines);
-    after["message"] = json!(text);
-    audit::record(
-        txn,
-        AuditEntry {
-            business_id: Some(order.business_id),
-            action,
-            entity_type: "order",
-            entity_id: Some(order.id),
-            before: Some(before),
-            after: Some(after),
-            ..Default::default()
-        },
-    )
-    .await
+    scope: &Scope<'_>,
+    message: &inbound_messages::Model,
+    order: orders::Model,
+) -> Result<Option<orders::Model>, ServiceError> {
+    let customer = Actor::Customer(ChatCustomer::of(message));
+    let reason = match store::move_to(txn, scope.outlets, &customer, order.clone(), OrderStatus::Cancelled).await {
+        Ok(cancelled) => return Ok(Some(cancelled)),
+        Err(ServiceError::Conflict(reason)) => reason,
+        Err(error) => return Err(error),
+    };
+    let refusal = json!({ "asked": OrderStatus::Cancelled, "reason": reason });
+    store::audit(txn, &customer, "order_change_refused", &order, None, Some(refusal)).await?;
+    if !order.status.is_active() {
+        return Ok(None);
+    }
+    let note = "The customer deleted their WhatsApp message after the order was confirmed.".to_string();
+    Ok(Some(store::flag(txn, order, note).await?))
 }
 
 #[cfg(test)]

@@ -1,58 +1,11 @@
 //! One inbound message through the pipeline: a new order, a change to the order it started
 //! (edited or deleted in the chat), a reply amending an order, or nothing for Novi.
 
-use std::sync::Arc;
-
-use entity::{
-    businesses,
-    enums::{InboundStatus, OrderStatus},
-    inbound_messages, orders,
-};
+use entity::{enums::InboundStatus, inbound_messages, orders};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 
-use super::{Handled, Scope, catalogs::Priced, chat, create::Draft};
-use crate::{
-    dto::BusinessSettings,
-    error::ServiceError,
-    parser::{self, ParsedOrder},
-    services::replies,
-};
-
-/// A business as the pipeline needs it, read once per batch.
-pub struct Business {
-    pub model: businesses::Model,
-    pub settings: BusinessSettings,
-    pub priced: Arc<Priced>,
-    pub eta_minutes: i64,
-}
-
-impl Business {
-    pub fn parse(&self, text: &str) -> ParsedOrder {
-        parser::parse(text, &self.priced.catalog)
-    }
-
-    /// Where a parsed order starts: review when unsure or nothing matched, confirmed at once
-    /// when the business lets Novi confirm, otherwise waiting for staff.
-    pub fn status_for(&self, parsed: &ParsedOrder) -> OrderStatus {
-        if parsed.items.is_empty() || parsed.confidence < self.settings.confidence_threshold {
-            OrderStatus::NeedsReview
-        } else if self.settings.auto_confirm {
-            OrderStatus::Confirmed
-        } else {
-            OrderStatus::Pending
-        }
-    }
-
-    pub fn reply_context<'a>(&'a self, scope: &'a Scope<'_>) -> replies::Context<'a> {
-        replies::Context {
-            business: &self.model,
-            templates: &self.settings.templates,
-            outlets: scope.outlets,
-            eta_minutes: self.eta_minutes,
-            driver: None,
-        }
-    }
-}
+use super::{Handled, Scope, chat, create::Draft};
+use crate::error::ServiceError;
 
 /// What a message comes to: handled already, or a new order to write with the batch's others.
 pub enum Step {
@@ -105,15 +58,4 @@ pub fn nothing() -> Handled {
         events: Vec::new(),
         status: InboundStatus::Ignored,
     }
-}
-
-/// What staff should read beside the items: the customer's notes, and any order lines the
-/// catalog has nothing for, as written.
-pub fn notes_of(parsed: &ParsedOrder) -> Option<String> {
-    let mut notes: Vec<String> = parsed.notes.iter().cloned().collect();
-    if !parsed.unmatched.is_empty() {
-        notes.push(format!("Not in the catalog: {}", parsed.unmatched.join("; ")));
-    }
-    let joined = notes.join("\n");
-    (!joined.is_empty()).then(|| joined.chars().take(1000).collect())
 }

@@ -1,12 +1,10 @@
 //! A parsed message as stored order lines and totals, in minor units.
 
 use entity::order_items;
-use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::json;
 
 use super::catalogs::Priced;
 use crate::{
-    error::ServiceError,
     money,
     parser::{Action, ParsedOrder},
 };
@@ -69,45 +67,4 @@ impl Lines {
             delivery_fee,
         }
     }
-}
-
-/// Replaces the stored lines of an order.
-pub async fn replace(
-    db: &impl ConnectionTrait,
-    order_id: i64,
-    lines: &[order_items::Model],
-) -> Result<(), ServiceError> {
-    order_items::Entity::delete_many()
-        .filter(order_items::Column::OrderId.eq(order_id))
-        .exec(db)
-        .await?;
-    insert(db, order_id, lines).await
-}
-
-/// Stores the lines of a new order.
-pub async fn insert(
-    db: &impl ConnectionTrait,
-    order_id: i64,
-    lines: &[order_items::Model],
-) -> Result<(), ServiceError> {
-    if lines.is_empty() {
-        return Ok(());
-    }
-    let rows = lines.iter().cloned().map(|line| {
-        let mut row = order_items::Model { order_id, ..line }.into_active_model();
-        row.id = NotSet;
-        row
-    });
-    order_items::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
-}
-
-/// The stored lines of an order.
-pub async fn of_order(db: &impl ConnectionTrait, order_id: i64) -> Result<Vec<order_items::Model>, ServiceError> {
-    Ok(order_items::Entity::find()
-        .filter(order_items::Column::OrderId.eq(order_id))
-        .all(db)
-        .await?)
 }

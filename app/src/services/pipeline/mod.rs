@@ -4,6 +4,7 @@
 //! together or not at all, so a crash or a failed write leaves the messages waiting, and
 //! handling them again repeats nothing.
 
+mod business;
 mod catalogs;
 mod chat;
 mod create;
@@ -291,7 +292,7 @@ async fn put_back(txn: &DatabaseTransaction, rows: &[inbound_messages::Model]) -
 pub(super) struct Scope<'a> {
     outlets: &'a Outlets,
     catalogs: &'a Catalogs,
-    businesses: HashMap<i64, std::sync::Arc<ingest::Business>>,
+    businesses: HashMap<i64, std::sync::Arc<business::Business>>,
     /// By message id: the text parsed and what it came to.
     parsed: HashMap<i64, (String, ParsedOrder)>,
 }
@@ -334,7 +335,7 @@ impl<'a> Scope<'a> {
     }
 
     /// The message parsed ahead when its text is still the same, else parsed now.
-    pub(super) fn parse(&mut self, business: &ingest::Business, message: &inbound_messages::Model) -> ParsedOrder {
+    pub(super) fn parse(&mut self, business: &business::Business, message: &inbound_messages::Model) -> ParsedOrder {
         match self.parsed.remove(&message.id) {
             Some((body, parsed)) if body == message.body => parsed,
             _ => business.parse(&message.body),
@@ -345,7 +346,7 @@ impl<'a> Scope<'a> {
         &mut self,
         txn: &impl ConnectionTrait,
         id: i64,
-    ) -> Result<std::sync::Arc<ingest::Business>, ServiceError> {
+    ) -> Result<std::sync::Arc<business::Business>, ServiceError> {
         if let Some(business) = self.businesses.get(&id) {
             return Ok(business.clone());
         }
@@ -359,7 +360,7 @@ impl<'a> Scope<'a> {
             .get(txn, id, &model.currency, settings.delivery_fee)
             .await?;
         let eta_minutes = crate::services::eta::from_confirmation(txn, id, chrono::Utc::now()).await?;
-        let business = std::sync::Arc::new(ingest::Business {
+        let business = std::sync::Arc::new(business::Business {
             model,
             settings,
             priced,

@@ -1,0 +1,92 @@
+//! Changing what an order holds: its lines, address, notes, fee, and the notes for staff.
+
+use chrono::Utc;
+use entity::{order_items, orders};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set};
+use serde_json::json;
+
+use super::{audit, lines, snapshot};
+use crate::{error::ServiceError, services::actor::Actor};
+
+/// A change to an order; what is `None` stays as it is.
+#[derive(Debug, Default)]
+pub struct Edit {
+    pub lines: Option<Vec<order_items::Model>>,
+    pub delivery_address: Option<String>,
+    /// `Some(None)` clears them.
+    pub notes: Option<Option<String>>,
+    pub delivery_fee: Option<i64>,
+    pub confidence: Option<f64>,
+    /// Added for staff after the notes already there.
+    pub attention: Option<String>,
+    /// The customer's words that asked for the change, kept in the audit log.
+    pub message: Option<String>,
+}
+
+/// Applies `edit` as `action` by `actor`, audited with the order before and after; answers
+/// the order and its lines as they now are.
+pub async fn edit(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    action: &'static str,
+    order: orders::Model,
+    edit: Edit,
+) -> Result<(orders::Model, Vec<order_items::Model>), ServiceError> {
+    let old_lines = lines::of_order(txn, order.id).await?;
+    let before = snapshot(&order, &old_lines);
+    let mut row = order.clone().into_active_model();
+    let new_lines = match edit.lines {
+        Some(new_lines) => {
+            lines::replace(txn, order.id, &new_lines).await?;
+            new_lines
+        }
+        None => old_lines,
+    };
+    let subtotal = lines::subtotal(&new_lines);
+    let fee = edit.delivery_fee.unwrap_or(order.delivery_fee);
+    row.subtotal = Set(subtotal);
+    row.delivery_fee = Set(fee);
+    row.total_amount = Set(subtotal.saturating_add(fee));
+    if let Some(address) = edit.delivery_address {
+        row.delivery_address = Set(Some(address));
+    }
+    if let Some(notes) = edit.notes {
+        row.notes = Set(notes);
+    }
+    if let Some(confidence) = edit.confidence {
+        row.confidence = Set(Some(confidence));
+    }
+    if let Some(note) = edit.attention {
+        row.attention = Set(Some(noted(&order, note)));
+    }
+    row.updated_at = Set(Utc::now());
+    let updated = row.update(txn).await?;
+    let mut after = snapshot(&updated, &new_lines);
+    if let Some(message) = edit.message {
+        after["message"] = json!(message);
+    }
+    audit(txn, actor, action, &updated, Some(before), Some(after)).await?;
+    Ok((updated, new_lines))
+}
+
+/// Asks staff to look at the order, keeping earlier notes.
+pub async fn flag(
+    txn: &DatabaseTransaction,
+    order: orders::Model,
+    note: String,
+) -> Result<orders::Model, ServiceError> {
+    let attention = noted(&order, note);
+    let mut row = order.into_active_model();
+    row.attention = Set(Some(attention));
+    row.updated_at = Set(Utc::now());
+    Ok(row.update(txn).await?)
+}
+
+/// The order's notes for staff with `note` added after the earlier ones.
+fn noted(order: &orders::Model, note: String) -> String {
+    let attention = match &order.attention {
+        Some(earlier) => format!("{earlier}\n{note}"),
+        None => note,
+    };
+    attention.chars().take(2000).collect()
+}
