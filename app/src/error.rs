@@ -60,6 +60,17 @@ impl Validator {
         self.text(field, value, max).unwrap_or_default()
     }
 
+    /// Like `text`, for a phone number: refused unless `is_phone`.
+    pub fn phone(&mut self, field: &str, value: Option<String>) -> Option<String> {
+        let phone = self.text(field, value, 32);
+        self.check(
+            phone.as_deref().is_none_or(is_phone),
+            field,
+            "use a phone number: digits, optionally after a +, with spaces, dashes, dots or brackets between",
+        );
+        phone
+    }
+
     pub fn finish(self) -> Result<(), ServiceError> {
         if self.0.is_empty() {
             Ok(())
@@ -153,6 +164,14 @@ impl ServiceError {
     }
 }
 
+/// An international or local number as people write it: 6 to 20 digits after an optional
+/// leading `+`, with only spaces, dashes, dots and brackets between.
+pub fn is_phone(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let body = text.strip_prefix('+').unwrap_or(text);
+    (6..=20).contains(&digits) && body.chars().all(|c| c.is_ascii_digit() || " -.()".contains(c))
+}
+
 pub fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
@@ -223,4 +242,25 @@ pub fn is_write_clash(error: &DbErr) -> bool {
         || text.contains("database is locked")
         || text.contains("deadlock detected")
         || text.contains("could not serialize access")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_phone;
+
+    #[test]
+    fn phones_are_digits_with_separators() {
+        for phone in ["+1234567890", "(555) 010-2030", "+55 11 98765.4321", "555 0199"] {
+            assert!(is_phone(phone), "{phone}");
+        }
+        for text in [
+            "'; DROP TABLE orders;--",
+            "12345",
+            "call me",
+            "+1 555 0100 ext 12",
+            "1+2345678",
+        ] {
+            assert!(!is_phone(text), "{text}");
+        }
+    }
 }

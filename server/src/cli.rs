@@ -8,7 +8,7 @@ use migration::{Migrator, MigratorTrait};
 use crate::{
     backup::{self, Sources},
     config::{Config, Environment, LogFormat, redact_url},
-    db, parse, seed,
+    db, parse_command, seed,
     startup::{Application, shutdown_signal},
     telemetry, whatsapp,
 };
@@ -124,7 +124,7 @@ pub fn run() -> ExitCode {
             catalog,
             lines,
             delivery_fee,
-        } => return parse::run(&catalog, lines, delivery_fee),
+        } => return parse_command::run(&catalog, lines, delivery_fee),
         Command::Simulator { port, data } => return run_simulator(port, &data),
         Command::Task(task) => task,
     };

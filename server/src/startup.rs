@@ -25,8 +25,8 @@ use crate::{
     backup::{self, Sources},
     cluster::{self, Leases},
     config::{Config, WhatsappMode},
-    db, http, pipeline, telemetry,
-    whatsapp::{self, cloud::CloudSettings, sealed::SealKey, simulator::Simulator, worker::WorkerSettings},
+    db, http, ingest_runner, telemetry,
+    whatsapp::{self, cloud::GraphSettings, sealed::SealKey, simulator::Simulator, worker::WorkerSettings},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -49,7 +49,7 @@ pub struct Application {
     /// The WhatsApp workers' settings and the owners' requests to them, when WhatsApp is on.
     whatsapp: Option<(WorkerSettings, mpsc::UnboundedReceiver<(i64, Request)>)>,
     /// The Cloud API sender's settings, when WhatsApp is on.
-    cloud: Option<CloudSettings>,
+    cloud: Option<GraphSettings>,
     /// The simulator mounted under `/dev/whatsapp/`, in simulator mode.
     simulator: Option<Simulator>,
     /// Events on their way to the other instances, on PostgreSQL.
@@ -141,7 +141,7 @@ impl Application {
             ..WorkerSettings::new(config.chromium_path.clone(), config.whatsapp_session_path.clone(), url)
         });
         let whatsapp = whatsapp.zip(requests);
-        let cloud = (config.whatsapp != WhatsappMode::Off).then(|| CloudSettings {
+        let cloud = (config.whatsapp != WhatsappMode::Off).then(|| GraphSettings {
             graph_url: config.whatsapp_graph_url.clone(),
             send_interval: Duration::from_millis(config.send_interval_ms),
         });
@@ -175,7 +175,7 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let arrived = self.state.arrived.clone();
-        let ingest = pipeline::spawn(
+        let ingest = ingest_runner::spawn(
             Pipeline::new(self.state.db.clone(), self.state.outlets.clone()),
             arrived.clone(),
             stopped.clone(),

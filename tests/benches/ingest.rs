@@ -31,7 +31,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 const BURST: usize = 5_000;
 const STEADY_SECONDS: u64 = 10;
 /// Messages per transaction, as `novi serve` runs it.
-const BATCH: u64 = server::pipeline::BATCH;
+const BATCH: u64 = server::ingest_runner::BATCH;
 
 const MESSAGES: &[&str] = &[
     "2x margherita large, 1 coke 2L, address {n} Main St",
@@ -144,7 +144,10 @@ async fn steady(db: &DatabaseConnection, business: i64, rate: f64) -> (usize, Du
     let consumer = {
         let pipeline = Pipeline::new(db.clone(), Outlets::new(hub.clone(), "http://localhost"));
         let arrived = Arc::new(tokio::sync::Notify::new());
-        (server::pipeline::spawn(pipeline, arrived.clone(), stopped), arrived)
+        (
+            server::ingest_runner::spawn(pipeline, arrived.clone(), stopped),
+            arrived,
+        )
     };
     let total = (rate * STEADY_SECONDS as f64) as usize;
     let every = Duration::from_secs_f64(1.0 / rate);

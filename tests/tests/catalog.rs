@@ -10,6 +10,7 @@ on_every_engine!(
     owners_manage_the_catalog_and_staff_only_read_it,
     product_input_is_validated,
     settings_change_is_owner_only_and_audited,
+    a_business_describes_itself,
 );
 
 fn calzone() -> Value {
@@ -204,5 +205,28 @@ async fn settings_change_is_owner_only_and_audited(engine: Engine) {
         )
         .await;
     assert_eq!(status, 404);
+    app.stop().await;
+}
+
+async fn a_business_describes_itself(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let report = app.seed_demo(1).await;
+    let path = format!("/api/businesses/{}", report.business_id);
+    let owner = app.token("owner@pizzapalace.example", DEMO_PASSWORD).await;
+    let (status, body) = app.get_json(&path, &owner).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["business"]["description"].is_string(), "the demo has one: {body}");
+
+    let about = "Sourdough pizza since 1998.";
+    let change = json!({ "description": about });
+    let (status, body) = app.send(reqwest::Method::PATCH, &path, &owner, Some(change)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["business"]["description"], about);
+    assert_eq!(app.get_json(&path, &owner).await.1["business"]["description"], about);
+
+    let change = json!({ "description": "x".repeat(501) });
+    let (status, body) = app.send(reqwest::Method::PATCH, &path, &owner, Some(change)).await;
+    assert_eq!(status, 422);
+    assert!(body["error"]["fields"]["description"].is_string(), "{body}");
     app.stop().await;
 }

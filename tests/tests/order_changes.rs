@@ -11,6 +11,7 @@ on_every_engine!(
     the_life_cycle_allows_only_its_steps,
     editing_reprices_and_is_audited,
     other_tenants_and_drivers_cannot_change_orders,
+    the_seed_documents_order_is_taken_as_written,
 );
 
 fn example_order() -> Value {
@@ -265,5 +266,42 @@ async fn other_tenants_and_drivers_cannot_change_orders(engine: Engine) {
     assert_eq!(set_status(&app, &driver, id, "confirmed").await.0, 403);
     let (_, order) = app.get_json(&format!("/api/orders/{id}"), &staff).await;
     assert_eq!(order["order"]["status"], "pending", "nothing changed");
+    app.stop().await;
+}
+
+/// The seed document's example body, as written: its `customer_address`, and an item priced
+/// at the Large size without naming it.
+async fn the_seed_documents_order_is_taken_as_written(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.seed_demo(1).await;
+    let staff = app.token("staff@pizzapalace.example", DEMO_PASSWORD).await;
+    let seed_document = json!({
+        "customer_name": "John Doe",
+        "customer_phone": "+1234567890",
+        "customer_address": "123 Main St, City",
+        "items": [{"name": "Pizza Margherita", "quantity": 2, "price": 15.99}],
+        "total_amount": 31.98
+    });
+    let (status, body) = create(&app, &staff, seed_document.clone()).await;
+    assert_eq!(status, 201, "{body}");
+    let order = &body["order"];
+    assert_eq!(order["delivery_address"], "123 Main St, City");
+    assert_eq!(order["items"][0]["variant"], "Large");
+    assert_eq!(order["total_amount"], 31.98);
+
+    let mut misspelt = seed_document.clone();
+    misspelt["delivery_adress"] = json!("9 Elm St");
+    let (status, body) = create(&app, &staff, misspelt).await;
+    assert_eq!(status, 422, "an unknown field is refused, not dropped: {body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("delivery_adress"),
+        "{body}"
+    );
+
+    let mut hostile = seed_document;
+    hostile["customer_phone"] = json!("'; DROP TABLE orders;--");
+    let (status, body) = create(&app, &staff, hostile).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["fields"]["customer_phone"].is_string(), "{body}");
     app.stop().await;
 }

@@ -13,7 +13,7 @@ use app::{
     },
 };
 use entity::{
-    businesses,
+    audit_events, businesses,
     enums::{InboundStatus, Transport},
     inbound_messages, orders, outbound_messages,
 };
@@ -27,6 +27,7 @@ on_every_engine!(
     auto_confirm_and_review_answer_differently,
     a_message_that_is_not_an_order_is_handled_quietly,
     edits_and_deletions_follow_the_chat,
+    a_customer_cannot_cancel_what_staff_cannot,
     a_reply_to_the_confirmation_amends_the_order,
     a_failed_write_keeps_the_error_and_is_retried,
     racing_pipelines_make_each_order_once,
@@ -313,6 +314,64 @@ async fn edits_and_deletions_follow_the_chat(engine: Engine) {
     .await;
     assert!(flagged.attention.unwrap().contains("1 lasagna"));
     assert_eq!(shop.api_order(second.id).await["items"].as_array().unwrap().len(), 2);
+}
+
+/// Deleting the message of a delivered order asks the one order store to cancel it as the
+/// customer, which refuses by the same life-cycle rule, in the same words, as it refuses staff.
+async fn a_customer_cannot_cancel_what_staff_cannot(engine: Engine) {
+    let shop = shop(engine).await;
+    let message = shop.message("D1", "15550007777", ORDER, None).await;
+    let order = shop.order_of(message).await;
+    for status in ["confirmed", "preparing", "out_for_delivery", "delivered"] {
+        shop.change_status(order.id, status).await;
+    }
+    let path = format!("/api/orders/{}/status", order.id);
+    let (code, body) = shop
+        .app
+        .send(Method::POST, &path, &shop.owner, json!({ "status": "cancelled" }))
+        .await;
+    assert_eq!(code, 409, "{body}");
+    let staff_refusal = body["error"]["message"].as_str().unwrap().to_string();
+
+    records::record_revoke(&shop.app.db, shop.business, Transport::Web, "D1")
+        .await
+        .unwrap();
+    shop.handled(message).await;
+    let refusal = eventually(Duration::from_secs(5), "the refusal on record", || async {
+        audit_events::Entity::find()
+            .filter(audit_events::Column::EntityId.eq(order.id))
+            .filter(audit_events::Column::Action.eq("order_change_refused"))
+            .one(&shop.app.db)
+            .await
+            .unwrap()
+    })
+    .await;
+    let after = refusal.after.unwrap();
+    assert_eq!(after["reason"], staff_refusal.as_str(), "{after}");
+    assert_eq!(after["by"]["customer"], "15550007777@c.us", "{after}");
+    assert_eq!(refusal.actor_user_id, None);
+    let now = shop.api_order(order.id).await;
+    assert_eq!(now["status"], "delivered");
+    assert!(now["attention"].is_null(), "nothing left for staff: {now}");
+
+    // The same customer's deletion before anyone confirmed is theirs to make.
+    let second = shop.message("D2", "15550007777", ORDER, None).await;
+    let pending = shop.order_of(second).await;
+    records::record_revoke(&shop.app.db, shop.business, Transport::Web, "D2")
+        .await
+        .unwrap();
+    shop.handled(second).await;
+    let cancel = eventually(Duration::from_secs(5), "the cancellation on record", || async {
+        audit_events::Entity::find()
+            .filter(audit_events::Column::EntityId.eq(pending.id))
+            .filter(audit_events::Column::Action.eq("order_status"))
+            .one(&shop.app.db)
+            .await
+            .unwrap()
+    })
+    .await;
+    assert_eq!(cancel.after.as_ref().unwrap()["status"], "cancelled");
+    assert_eq!(shop.api_order(pending.id).await["status"], "cancelled");
 }
 
 async fn a_reply_to_the_confirmation_amends_the_order(engine: Engine) {

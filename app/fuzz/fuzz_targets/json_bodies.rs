@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
         10 => drop(body::<dto::Credentials>(json)),
         11 => drop(body::<dto::Invitation>(json)),
         12 => drop(body::<dto::PasswordChange>(json)),
-        13 => drop(body::<dto::CloudSettings>(json)),
+        13 => drop(body::<dto::CloudAccountInput>(json)),
         14 => drop(body::<dto::DeliveryAssignment>(json)),
         15 => drop(body::<dto::DeliveryReport>(json)),
         16 => drop(body::<dto::OrderQuery>(json)),

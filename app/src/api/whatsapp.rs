@@ -5,7 +5,7 @@ use leptos::server_fn::codec::Json;
 
 use crate::{
     api::AppError,
-    dto::{CloudAccountView, CloudSettings, SessionView},
+    dto::{CloudAccountInput, CloudAccountView, SessionView},
 };
 
 #[server(prefix = "/rpc", endpoint = "whatsapp/status", input = Json)]
@@ -40,7 +40,7 @@ pub async fn cloud_account() -> Result<Option<CloudAccountView>, AppError> {
 }
 
 #[server(prefix = "/rpc", endpoint = "whatsapp/cloud_save", input = Json)]
-pub async fn save_cloud_account(settings: CloudSettings) -> Result<CloudAccountView, AppError> {
+pub async fn save_cloud_account(settings: CloudAccountInput) -> Result<CloudAccountView, AppError> {
     let (state, user) = crate::api::session::acting().await?;
     Ok(crate::services::cloud::configure(&state.db, &state.secrets, &user, settings).await?)
 }

@@ -29,7 +29,7 @@ pub struct GroupInput {
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
-pub struct CloudSettings {
+pub struct CloudAccountInput {
     pub phone_number_id: String,
     pub access_token: Option<String>,
     pub app_secret: Option<String>,
@@ -39,9 +39,9 @@ pub struct CloudSettings {
     pub template_language: Option<String>,
 }
 
-impl std::fmt::Debug for CloudSettings {
+impl std::fmt::Debug for CloudAccountInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudSettings")
+        f.debug_struct("CloudAccountInput")
             .field("phone_number_id", &self.phone_number_id)
             .field("template_name", &self.template_name)
             .finish_non_exhaustive()

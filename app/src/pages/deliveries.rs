@@ -15,7 +15,7 @@ use crate::{
     permissions::Permission,
 };
 
-use super::{orders::label, when};
+use super::{order_parts::label, when};
 
 #[component]
 pub fn DeliveriesPage() -> impl IntoView {

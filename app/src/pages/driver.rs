@@ -11,7 +11,7 @@ use crate::{
 };
 
 use super::{
-    orders::{label, quantity},
+    order_parts::{label, quantity},
     when,
 };
 

@@ -7,6 +7,7 @@ pub mod new_order;
 pub mod not_found;
 pub mod order_detail;
 mod order_edit;
+pub mod order_parts;
 pub mod orders;
 pub mod settings;
 pub mod sign_in;

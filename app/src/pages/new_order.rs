@@ -31,7 +31,7 @@ pub fn NewOrderPage() -> impl IntoView {
 
 /// What staff are filling in, started from the parser's reading.
 #[derive(Clone, Copy, Default)]
-struct Draft {
+struct Typed {
     customer_name: RwSignal<String>,
     customer_phone: RwSignal<String>,
     address: RwSignal<String>,
@@ -39,7 +39,7 @@ struct Draft {
     lines: RwSignal<Vec<Line>>,
 }
 
-impl Draft {
+impl Typed {
     fn take(&self, reading: &ParsedOrder) {
         self.customer_name
             .set(reading.customer_name.clone().unwrap_or_default());
@@ -97,7 +97,7 @@ fn Entry(catalog: ParserCatalog) -> impl IntoView {
             _ => None,
         })
     });
-    let draft = Draft::default();
+    let draft = Typed::default();
     let take = move |_| {
         if let Some(reading) = reading.get_untracked() {
             draft.take(&reading);
@@ -154,7 +154,7 @@ fn preview(reading: ParsedOrder) -> AnyView {
             }
             view! {
                 <tr>
-                    <td class="number">{super::orders::quantity(item.quantity)}</td>
+                    <td class="number">{super::order_parts::quantity(item.quantity)}</td>
                     <td>{what}</td>
                     <td class="number">{amount(item.line_total)}</td>
                 </tr>
@@ -193,7 +193,7 @@ fn preview(reading: ParsedOrder) -> AnyView {
 /// The order as it will be saved; staff can change anything the parser read. The business's
 /// delivery fee is charged as the preview showed it.
 #[component]
-fn OrderForm(draft: Draft, products: Vec<CatalogEntry>, delivery_fee: f64) -> impl IntoView {
+fn OrderForm(draft: Typed, products: Vec<CatalogEntry>, delivery_fee: f64) -> impl IntoView {
     let create = ServerAction::<CreateOrder>::new();
     Effect::new(move |_| {
         // The order page belongs to the other bundle: a page load, not a route change.

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{
     order_edit::{DriverPicker, EditOrder},
-    orders::{StatusActions, StatusError, label, quantity},
+    order_parts::{StatusActions, StatusError, label, quantity},
     when,
 };
 use crate::{

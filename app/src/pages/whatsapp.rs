@@ -11,7 +11,7 @@ use crate::{
             LogOutWhatsapp, ReconnectWhatsapp, RemoveCloudAccount, SaveCloudAccount, cloud_account, whatsapp_status,
         },
     },
-    dto::{CloudSettings, GroupDto, GroupInput, SessionView},
+    dto::{CloudAccountInput, GroupDto, GroupInput, SessionView},
     event_kind::EventKind,
     live,
 };
@@ -79,7 +79,7 @@ fn CloudApi() -> impl IntoView {
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         save.dispatch(SaveCloudAccount {
-            settings: CloudSettings {
+            settings: CloudAccountInput {
                 phone_number_id: number.get_untracked(),
                 access_token: optional(token),
                 app_secret: optional(secret),

@@ -8,10 +8,9 @@ use serde_json::json;
 use crate::{
     dto::BusinessSummary,
     error::ServiceError,
-    services::actor::User,
     services::{
-        access::Caller,
-        access::Permission,
+        access::{Caller, Permission},
+        actor::User,
         audit::{self, AuditEntry},
         callers::Callers,
     },

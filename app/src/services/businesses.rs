@@ -11,10 +11,9 @@ use crate::{
     },
     error::{ServiceError, Validator},
     money,
-    services::actor::User,
     services::{
-        access::Caller,
-        access::Permission,
+        access::{Caller, Permission},
+        actor::User,
         audit::{self, AuditEntry},
         recent::Recent,
         response_times, tallies,

@@ -12,10 +12,9 @@ use crate::{
     dto::{CatalogEntry, CatalogFile, ImportReport, OptionDto, ParserCatalog},
     error::{ServiceError, Validator},
     money,
-    services::actor::User,
     services::{
-        access::Caller,
-        access::Permission,
+        access::{Caller, Permission},
+        actor::User,
         audit::{self, AuditEntry},
         products::{Fields, of_business, own_business_currency, to_dto},
     },

@@ -23,8 +23,7 @@ use crate::{
     events::EventKind,
     outlets::Outlets,
     services::{
-        access::Caller,
-        access::Permission,
+        access::{Caller, Permission},
         actor::{Actor, User},
         eta,
         orders::{self, store},

@@ -30,12 +30,8 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: DriverInput
     let business_id = caller.own_business()?;
     let mut check = Validator::default();
     let name = check.required("name", input.name, 120);
-    let phone = check.required("phone", input.phone, 32);
-    check.check(
-        phone.is_empty() || is_phone(&phone),
-        "phone",
-        "use digits, optionally starting with +",
-    );
+    let phone = check.phone("phone", input.phone).unwrap_or_default();
+    check.check(!phone.is_empty(), "phone", "this field is required");
     let vehicle = check.text("vehicle_info", input.vehicle_info, 120);
     check.finish()?;
     let login = sign_in_account(db, business_id, None, input.user_id.flatten()).await?;
@@ -66,12 +62,7 @@ pub async fn update(
     let driver = visible(db, caller, id).await?;
     let mut check = Validator::default();
     let name = check.text("name", input.name, 120);
-    let phone = check.text("phone", input.phone, 32);
-    check.check(
-        phone.as_deref().is_none_or(is_phone),
-        "phone",
-        "use digits, optionally starting with +",
-    );
+    let phone = check.phone("phone", input.phone);
     let vehicle = check.text("vehicle_info", input.vehicle_info, 120);
     check.finish()?;
     let login = match input.user_id {
@@ -148,16 +139,6 @@ async fn sign_in_account(
         )),
         None => Ok(Some(user_id)),
     }
-}
-
-/// An international or local number: digits with an optional leading `+`, spaces and dashes.
-pub fn is_phone(phone: &str) -> bool {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let allowed = phone
-        .trim_start_matches('+')
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == ' ' || c == '-');
-    allowed && (6..=20).contains(&digits)
 }
 
 fn to_dto(driver: drivers::Model) -> DriverDto {

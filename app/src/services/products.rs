@@ -11,10 +11,9 @@ use crate::{
     dto::{OptionDto, ProductDto, ProductInput},
     error::{ServiceError, Validator},
     money,
-    services::actor::User,
     services::{
-        access::Caller,
-        access::Permission,
+        access::{Caller, Permission},
+        actor::User,
         audit::{self, AuditEntry},
     },
 };

@@ -13,10 +13,9 @@ use serde_json::json;
 use crate::{
     dto::{Invitation, Invited, PasswordChange, UserDto},
     error::{ServiceError, Validator},
-    services::actor::User,
     services::{
-        access::Caller,
-        access::Permission,
+        access::{Caller, Permission},
+        actor::User,
         audit::{self, AuditEntry},
         auth,
         callers::Callers,

@@ -2,7 +2,7 @@
 //! QR code to link a phone.
 
 use app::{
-    dto::{CloudSettings, SessionView},
+    dto::{CloudAccountInput, SessionView},
     error::ServiceError,
     services::{
         actor::User,
@@ -121,7 +121,7 @@ pub async fn cloud_account(
 
 /// Puts the business on the WhatsApp Cloud API (owners): replies go out through the Graph API
 /// and Meta's webhook brings messages in. The access token and app secret are stored sealed.
-#[utoipa::path(put, path = "/api/whatsapp/cloud", tag = "whatsapp", security(("bearer" = [])), request_body = CloudSettings, responses(
+#[utoipa::path(put, path = "/api/whatsapp/cloud", tag = "whatsapp", security(("bearer" = [])), request_body = CloudAccountInput, responses(
     (status = 200, body = CloudAnswer),
     (status = 403, body = ErrorBody),
     (status = 409, description = "another business has this phone number id", body = ErrorBody),
@@ -130,7 +130,7 @@ pub async fn cloud_account(
 pub async fn set_cloud_account(
     State(state): State<AppState>,
     Acting(user): Acting,
-    ApiJson(settings): ApiJson<CloudSettings>,
+    ApiJson(settings): ApiJson<CloudAccountInput>,
 ) -> Result<Json<CloudAnswer>, ApiError> {
     let account = cloud::configure(&state.db, &state.secrets, &user, settings).await?;
     Ok(Json(CloudAnswer::new(Some(account))))

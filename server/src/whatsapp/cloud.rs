@@ -32,7 +32,7 @@ const INTERRUPTED_AFTER: chrono::Duration = chrono::Duration::minutes(2);
 const TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(Debug, Clone)]
-pub struct CloudSettings {
+pub struct GraphSettings {
     /// The Graph API, version included (`WHATSAPP_GRAPH_URL`).
     pub graph_url: String,
     /// At most one send per this interval for a number.
@@ -59,7 +59,7 @@ pub fn spawn(
     db: DatabaseConnection,
     events: EventHub,
     secrets: SecretBox,
-    settings: CloudSettings,
+    settings: GraphSettings,
     mut stop: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -109,7 +109,7 @@ async fn due_accounts(db: &DatabaseConnection, secrets: &SecretBox) -> Result<Ve
 async fn drain_one(
     db: &DatabaseConnection,
     client: &reqwest::Client,
-    settings: &CloudSettings,
+    settings: &GraphSettings,
     account: &Account,
 ) -> Option<ConnectionState> {
     let business = account.business_id;
@@ -213,7 +213,7 @@ fn one_line(text: &str) -> String {
     joined.chars().take(1024).collect()
 }
 
-async fn send(client: &reqwest::Client, settings: &CloudSettings, account: &Account, message: &Value) -> Outcome {
+async fn send(client: &reqwest::Client, settings: &GraphSettings, account: &Account, message: &Value) -> Outcome {
     let url = format!("{}/{}/messages", settings.graph_url, account.phone_number_id);
     let response = match client
         .post(&url)

@@ -1,5 +1,7 @@
 //! What every WhatsApp transport does for the worker: report what happens on the account and
-//! send texts. `web` drives WhatsApp Web in Chromium; `cloud` (later) calls Meta's Cloud API.
+//! send texts. `web` drives WhatsApp Web in Chromium and the simulator stands in for it in
+//! development. The Cloud API (`super::cloud`) shares the inbox and outbox but not this trait:
+//! it is a stateless sender plus a webhook, with no session to run.
 
 use serde::Deserialize;
 use tokio::sync::mpsc;

@@ -15,12 +15,11 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::{
-    dto::{CloudAccountView, CloudSettings},
+    dto::{CloudAccountInput, CloudAccountView},
     error::{ServiceError, Validator},
-    services::actor::User,
     services::{
-        access::Caller,
-        access::Permission,
+        access::{Caller, Permission},
+        actor::User,
         audit::{self, AuditEntry},
         secrets::SecretBox,
     },
@@ -61,7 +60,7 @@ pub async fn configure(
     db: &DatabaseConnection,
     secrets: &SecretBox,
     user: &User,
-    settings: CloudSettings,
+    settings: CloudAccountInput,
 ) -> Result<CloudAccountView, ServiceError> {
     let caller = &user.caller;
     caller.require(Permission::ManageSettings)?;

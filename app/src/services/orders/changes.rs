@@ -20,8 +20,7 @@ use crate::{
     money,
     outlets::Outlets,
     services::{
-        access::Caller,
-        access::Permission,
+        access::{Caller, Permission},
         actor::{Actor, User},
         transaction,
     },
@@ -47,12 +46,7 @@ pub async fn create(
 
     let mut check = Validator::default();
     let name = check.text("customer_name", order.customer_name, 120);
-    let phone = check.text("customer_phone", order.customer_phone, 32);
-    check.check(
-        phone.as_deref().is_none_or(looks_like_a_phone),
-        "customer_phone",
-        "use a phone number: digits, with + ( ) - . or spaces between",
-    );
+    let phone = check.phone("customer_phone", order.customer_phone);
     let address = check.text("delivery_address", order.delivery_address, 500);
     let notes = check.text("notes", order.notes, 1000);
     let fee = order
@@ -100,7 +94,7 @@ pub async fn create(
         attention: Set(None),
         ..Default::default()
     };
-    let draft = || store::Draft {
+    let draft = || store::Planned {
         order: row.clone(),
         lines: lines.clone(),
         actor: Actor::from(user),
@@ -124,7 +118,7 @@ pub async fn create(
     query::get(db, caller, id).await
 }
 
-async fn insert(db: &DatabaseConnection, business_id: i64, draft: store::Draft) -> Result<i64, ServiceError> {
+async fn insert(db: &DatabaseConnection, business_id: i64, draft: store::Planned) -> Result<i64, ServiceError> {
     let txn = transaction::begin(db).await?;
     let created = store::create_many(&txn, business_id, vec![draft]).await?;
     txn.commit().await?;
@@ -230,33 +224,4 @@ async fn catalog(db: &impl ConnectionTrait, business_id: i64) -> Result<Vec<prod
         .filter(products::Column::IsAvailable.eq(true))
         .all(db)
         .await?)
-}
-
-/// Whether `text` is written like a phone number: 6 to 15 digits, led by an optional `+`, with
-/// only spaces, dots, dashes and brackets between.
-fn looks_like_a_phone(text: &str) -> bool {
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    let body = text.strip_prefix('+').unwrap_or(text);
-    (6..=15).contains(&digits) && body.chars().all(|c| c.is_ascii_digit() || " .-()".contains(c))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_like_a_phone;
-
-    #[test]
-    fn phones_are_digits_with_separators() {
-        for phone in ["+1234567890", "(555) 010-2030", "+55 11 98765.4321", "555 0199"] {
-            assert!(looks_like_a_phone(phone), "{phone}");
-        }
-        for text in [
-            "'; DROP TABLE orders;--",
-            "12345",
-            "call me",
-            "+1 555 0100 ext 12",
-            "1+2345678",
-        ] {
-            assert!(!looks_like_a_phone(text), "{text}");
-        }
-    }
 }

@@ -29,7 +29,7 @@ use crate::{
 };
 
 /// A message that is a new order, parsed and waiting to be written with the others.
-pub struct Draft {
+pub struct ParsedMessage {
     pub message: inbound_messages::Model,
     pub business: Arc<Business>,
     pub parsed: ParsedOrder,
@@ -39,9 +39,9 @@ pub struct Draft {
 pub async fn write(
     txn: &DatabaseTransaction,
     scope: &Scope<'_>,
-    drafts: Vec<Draft>,
+    drafts: Vec<ParsedMessage>,
 ) -> Result<Vec<Event>, ServiceError> {
-    let mut by_business: BTreeMap<i64, Vec<Draft>> = BTreeMap::new();
+    let mut by_business: BTreeMap<i64, Vec<ParsedMessage>> = BTreeMap::new();
     for draft in drafts {
         by_business.entry(draft.business.model.id).or_default().push(draft);
     }
@@ -55,7 +55,7 @@ pub async fn write(
 async fn write_for_business(
     txn: &DatabaseTransaction,
     scope: &Scope<'_>,
-    drafts: Vec<Draft>,
+    drafts: Vec<ParsedMessage>,
 ) -> Result<Vec<Event>, ServiceError> {
     let business = drafts[0].business.clone();
     let now = Utc::now();
@@ -97,7 +97,7 @@ async fn write_for_business(
 }
 
 /// The order a message makes, as the store writes it.
-fn order_of(draft: &Draft, now: chrono::DateTime<Utc>) -> store::Draft {
+fn order_of(draft: &ParsedMessage, now: chrono::DateTime<Utc>) -> store::Planned {
     let clip = |text: &str, chars: usize| text.chars().take(chars).collect::<String>();
     let parsed = &draft.parsed;
     let message = &draft.message;
@@ -116,7 +116,7 @@ fn order_of(draft: &Draft, now: chrono::DateTime<Utc>) -> store::Draft {
         .map(|name| clip(name.trim(), 120))
         .filter(|name| !name.is_empty());
     let phone = phone_of(&message.author).or_else(|| parsed.phone.as_deref().map(|phone| clip(phone, 32)));
-    store::Draft {
+    store::Planned {
         order: orders::ActiveModel {
             group_id: Set(message.group_id),
             inbound_message_id: Set(Some(message.id)),

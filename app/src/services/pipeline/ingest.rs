@@ -4,13 +4,13 @@
 use entity::{enums::InboundStatus, inbound_messages, orders};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 
-use super::{Handled, Scope, chat, create::Draft};
+use super::{Handled, Scope, chat, create::ParsedMessage};
 use crate::error::ServiceError;
 
 /// What a message comes to: handled already, or a new order to write with the batch's others.
 pub enum Step {
     Handled(Handled),
-    Create(Box<Draft>),
+    Create(Box<ParsedMessage>),
 }
 
 pub async fn handle(
@@ -45,7 +45,7 @@ pub async fn handle(
     if !parsed.is_order() {
         return Ok(Step::Handled(nothing()));
     }
-    Ok(Step::Create(Box::new(Draft {
+    Ok(Step::Create(Box::new(ParsedMessage {
         message: message.clone(),
         business,
         parsed,

@@ -6,9 +6,9 @@ use tokio::sync::mpsc;
 use crate::{
     dto::SessionView,
     error::ServiceError,
-    services::actor::User,
     services::{
         access::Permission,
+        actor::User,
         audit::{self, AuditEntry},
         businesses,
     },

@@ -17,7 +17,7 @@ use crate::{error::ServiceError, services::actor::Actor};
 
 /// A new order before it is written: the row (its number, customer and id are given here),
 /// its lines, and who asked for it.
-pub struct Draft {
+pub struct Planned {
     pub order: orders::ActiveModel,
     pub lines: Vec<order_items::Model>,
     pub actor: Actor,
@@ -28,7 +28,7 @@ pub struct Draft {
 pub async fn create_many(
     txn: &DatabaseTransaction,
     business_id: i64,
-    drafts: Vec<Draft>,
+    drafts: Vec<Planned>,
 ) -> Result<Vec<(orders::Model, Vec<order_items::Model>)>, ServiceError> {
     if drafts.is_empty() {
         return Ok(Vec::new());

@@ -14,7 +14,7 @@ mod lines;
 mod status;
 
 pub use create::tracking_token;
-pub(crate) use create::{Draft, create_many};
+pub(crate) use create::{Planned, create_many};
 pub(crate) use edit::{Edit, edit, flag};
 pub(crate) use lines::{of_order as lines_of, subtotal};
 pub(crate) use status::{move_to, walk_to};
