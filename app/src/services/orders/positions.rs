@@ -14,7 +14,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, Select, Statement, Value,
 };
 
-use super::query::in_status_between;
 use crate::error::ServiceError;
 
 const SLOT_SECONDS: i64 = 900;
@@ -223,6 +222,25 @@ fn where_clause(range: Range, slots: Slots) -> (String, Vec<Value>) {
         values.push(status.as_str().into());
     }
     (condition, values)
+}
+
+/// The list's filter, which the summaries must count the same way: narrows `select` to orders in one status (or all) created between `from` and `to`, inclusive.
+pub(super) fn in_status_between(
+    mut select: Select<orders::Entity>,
+    status: Option<OrderStatus>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> Select<orders::Entity> {
+    if let Some(status) = status {
+        select = select.filter(orders::Column::Status.eq(status));
+    }
+    if let Some(from) = from {
+        select = select.filter(orders::Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = to {
+        select = select.filter(orders::Column::CreatedAt.lte(to));
+    }
+    select
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{enums::OrderStatus, order_items, orders};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    QuerySelect,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use serde_json::Value;
@@ -27,7 +27,7 @@ use crate::{
     },
 };
 
-use super::positions::{self, Range, Start};
+use super::positions::{self, Range, Start, in_status_between};
 
 pub const DEFAULT_LIMIT: u64 = 20;
 pub const MAX_LIMIT: u64 = 100;
@@ -123,25 +123,6 @@ async fn read(db: &DatabaseConnection, business: Option<i64>, filter: &Filter) -
             pages: total.div_ceil(filter.limit),
         },
     })
-}
-
-/// Narrows `select` to orders in one status (or all) created between `from` and `to`, inclusive.
-pub(super) fn in_status_between(
-    mut select: Select<orders::Entity>,
-    status: Option<OrderStatus>,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
-) -> Select<orders::Entity> {
-    if let Some(status) = status {
-        select = select.filter(orders::Column::Status.eq(status));
-    }
-    if let Some(from) = from {
-        select = select.filter(orders::Column::CreatedAt.gte(from));
-    }
-    if let Some(to) = to {
-        select = select.filter(orders::Column::CreatedAt.lte(to));
-    }
-    select
 }
 
 pub async fn get(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<OrderDto, ServiceError> {
