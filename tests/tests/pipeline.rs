@@ -14,8 +14,8 @@ use app::{
 };
 use entity::{
     audit_events, businesses,
-    enums::{InboundStatus, Transport},
-    inbound_messages, orders, outbound_messages,
+    enums::{GroupKind, InboundStatus, Transport},
+    groups, inbound_messages, orders, outbound_messages,
 };
 use novi_tests::{DEMO_PASSWORD, Engine, SseStream, TestApp, chat_message, eventually, on_every_engine, spawn_app};
 use reqwest::Method;
@@ -28,6 +28,7 @@ on_every_engine!(
     a_message_that_is_not_an_order_is_handled_quietly,
     edits_and_deletions_follow_the_chat,
     a_customer_cannot_cancel_what_staff_cannot,
+    only_its_customer_changes_an_order_in_a_group,
     a_reply_to_the_confirmation_amends_the_order,
     a_failed_write_keeps_the_error_and_is_retried,
     racing_pipelines_make_each_order_once,
@@ -372,6 +373,62 @@ async fn a_customer_cannot_cancel_what_staff_cannot(engine: Engine) {
     .await;
     assert_eq!(cancel.after.as_ref().unwrap()["status"], "cancelled");
     assert_eq!(shop.api_order(pending.id).await["status"], "cancelled");
+}
+
+/// In a group, another member quoting Ana's order is noted for staff and changes nothing;
+/// Ana's own quote still does.
+async fn only_its_customer_changes_an_order_in_a_group(engine: Engine) {
+    let shop = shop(engine).await;
+    let group = groups::Entity::find()
+        .filter(groups::Column::BusinessId.eq(shop.business))
+        .filter(groups::Column::Kind.eq(GroupKind::Orders))
+        .one(&shop.app.db)
+        .await
+        .unwrap()
+        .expect("the demo links an orders group")
+        .whatsapp_group_id;
+    let in_group = |id: &str, phone: &str, name: &str, body: &str, quoted: Option<&str>| Incoming {
+        chat_id: group.clone(),
+        quoted_external_id: quoted.map(str::to_string),
+        ..chat_message(id, phone, name, body)
+    };
+    let shop = &shop;
+    let record = |message: Incoming| async move {
+        match records::record_inbound(&shop.app.db, shop.business, Transport::Web, None, message)
+            .await
+            .unwrap()
+        {
+            Stored::New(id) => id,
+            other => panic!("not stored: {other:?}"),
+        }
+    };
+    let ana = record(in_group("G1", "15550008881", "Ana", "1 lasagna", None)).await;
+    let order = shop.order_of(ana).await;
+
+    let bruno = record(in_group("G2", "15550008882", "Bruno", "make it 20", Some("G1"))).await;
+    shop.handled(bruno).await;
+    let noted = eventually(Duration::from_secs(5), "the note for staff", || async {
+        orders::Entity::find_by_id(order.id)
+            .one(&shop.app.db)
+            .await
+            .unwrap()
+            .filter(|order| order.attention.is_some())
+    })
+    .await;
+    let note = noted.attention.unwrap();
+    assert!(note.contains("Bruno") && note.contains("make it 20"), "{note}");
+    let now = shop.api_order(order.id).await;
+    assert_eq!(now["items"][0]["quantity"], 1.0, "Bruno changed nothing: {now}");
+    assert_eq!(now["total_amount"], 15.98, "12.99 and the delivery fee");
+
+    let again = record(in_group("G3", "15550008881", "Ana", "make it 2", Some("G1"))).await;
+    shop.handled(again).await;
+    let doubled = eventually(Duration::from_secs(5), "Ana's own change", || async {
+        let now = shop.api_order(order.id).await;
+        (now["items"][0]["quantity"] == 2.0).then_some(now)
+    })
+    .await;
+    assert_eq!(doubled["items"][0]["name"], "Lasagna");
 }
 
 async fn a_reply_to_the_confirmation_amends_the_order(engine: Engine) {

@@ -77,7 +77,14 @@ pub async fn amendment(
         order.status,
         OrderStatus::Pending | OrderStatus::NeedsReview | OrderStatus::Confirmed
     );
-    let updated = if message.edited_at.is_some() || message.revoked_at.is_some() {
+    let updated = if !from_its_customer(txn, message, &order).await? {
+        let who = message.push_name.as_deref().unwrap_or(&message.author);
+        let note = format!(
+            "{who}, not the customer, replied about the order in the group; nothing was changed: «{}»",
+            message.body
+        );
+        store::flag(txn, order, note).await?
+    } else if message.edited_at.is_some() || message.revoked_at.is_some() {
         // The reply changed the order once already; doing it again would count it twice.
         let what = if message.revoked_at.is_some() {
             "deleted"
@@ -105,6 +112,25 @@ pub async fn amendment(
         events: vec![event(EventKind::OrderUpdated, &updated)],
         status: InboundStatus::Processed,
     }))
+}
+
+/// Whether `message` comes from the customer whose message made `order`. In a group anyone
+/// may quote anyone's order; only its own customer (or staff, in the dashboard) changes it.
+async fn from_its_customer(
+    txn: &DatabaseTransaction,
+    message: &inbound_messages::Model,
+    order: &orders::Model,
+) -> Result<bool, ServiceError> {
+    let Some(started) = order.inbound_message_id else {
+        return Ok(false);
+    };
+    let author: Option<String> = inbound_messages::Entity::find_by_id(started)
+        .select_only()
+        .column(inbound_messages::Column::Author)
+        .into_tuple()
+        .one(txn)
+        .await?;
+    Ok(author.is_some_and(|author| author == message.author))
 }
 
 /// The order a reply refers to, in the same chat.
