@@ -29,6 +29,7 @@ on_every_engine!(
     edits_and_deletions_follow_the_chat,
     a_customer_cannot_cancel_what_staff_cannot,
     only_its_customer_changes_an_order_in_a_group,
+    a_customer_cancels_from_the_chat,
     a_reply_to_the_confirmation_amends_the_order,
     a_failed_write_keeps_the_error_and_is_retried,
     racing_pipelines_make_each_order_once,
@@ -429,6 +430,58 @@ async fn only_its_customer_changes_an_order_in_a_group(engine: Engine) {
     })
     .await;
     assert_eq!(doubled["items"][0]["name"], "Lasagna");
+}
+
+/// "Cancel my order" in any of the parser's languages, without quoting anything: the sender's
+/// latest order under way is meant. Before confirmation it is cancelled; after, staff are asked
+/// and the customer told a person will confirm. Each answered once.
+async fn a_customer_cancels_from_the_chat(engine: Engine) {
+    let shop = shop(engine).await;
+    let templates = |replies: &[outbound_messages::Model]| {
+        replies
+            .iter()
+            .filter_map(|reply| reply.template.clone())
+            .collect::<Vec<_>>()
+    };
+    let first = shop
+        .order_of(shop.message("C1", "15550009991", ORDER, None).await)
+        .await;
+    let cancel = shop.message("C2", "15550009991", "Cancel my order please", None).await;
+    assert_eq!(shop.handled(cancel).await.status, InboundStatus::Processed);
+    let cancelled = shop.api_order(first.id).await;
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(
+        templates(&shop.replies(first.id).await),
+        ["order_received", "order_cancelled"]
+    );
+
+    let second = shop
+        .order_of(shop.message("C3", "15550009991", "1 lasagna", None).await)
+        .await;
+    shop.change_status(second.id, "confirmed").await;
+    // Someone with no order of their own cancels nothing.
+    let stranger = shop.message("C4", "15550009992", "cancel", None).await;
+    assert_eq!(shop.handled(stranger).await.status, InboundStatus::Ignored);
+    let asked = shop
+        .message("C5", "15550009991", "cancela o pedido, por favor", None)
+        .await;
+    shop.handled(asked).await;
+    let now = shop.api_order(second.id).await;
+    assert_eq!(now["status"], "confirmed", "a person decides now: {now}");
+    assert!(now["attention"].as_str().unwrap().contains("cancela o pedido"), "{now}");
+    let replies = shop.replies(second.id).await;
+    assert_eq!(
+        templates(&replies),
+        ["order_received", "order_confirmation", "cancel_requested"]
+    );
+    assert!(replies[2].body.contains("a person"), "{}", replies[2].body);
+
+    let third = shop
+        .order_of(shop.message("C6", "15550009993", "1 lasagna", None).await)
+        .await;
+    shop.handled(shop.message("C7", "15550009993", "रद्द करो", None).await)
+        .await;
+    assert_eq!(shop.api_order(third.id).await["status"], "cancelled");
 }
 
 async fn a_reply_to_the_confirmation_amends_the_order(engine: Engine) {

@@ -45,6 +45,10 @@ pub struct MessageTemplates {
     pub delivery_update: String,
     /// Sent when the order is delivered.
     pub delivered: String,
+    /// Sent when the customer called off an order from the chat.
+    pub order_cancelled: String,
+    /// Sent when the customer asked to call off an order that a person must look at first.
+    pub cancel_requested: String,
 }
 
 impl Default for MessageTemplates {
@@ -55,6 +59,8 @@ impl Default for MessageTemplates {
             needs_review: "Hi {customer_name}, we received your message and will confirm shortly.".into(),
             delivery_update: "Your order #{order_number} is on its way! {driver_name} ({vehicle_info}) will be there in about {estimated_time}. Track it: {tracking_link}".into(),
             delivered: "Your order #{order_number} was delivered. Thank you for ordering from {business_name}!".into(),
+            order_cancelled: "Your order #{order_number} is cancelled. We hope to see you again, {customer_name}.".into(),
+            cancel_requested: "We got your request to cancel order #{order_number}; it is already being prepared, so a person from {business_name} will confirm shortly.".into(),
         }
     }
 }
@@ -69,6 +75,8 @@ pub struct TemplateChanges {
     pub needs_review: Option<String>,
     pub delivery_update: Option<String>,
     pub delivered: Option<String>,
+    pub order_cancelled: Option<String>,
+    pub cancel_requested: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

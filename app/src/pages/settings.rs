@@ -258,7 +258,7 @@ fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, edita
 /// What each placeholder stands for in the business's latest order.
 type Sample = Resource<Result<BTreeMap<String, String>, AppError>>;
 
-/// The five replies, each with what the customer would read, filled from the latest order.
+/// The replies, each with what the customer would read, filled from the latest order.
 #[component]
 fn TemplatesForm(
     business: BusinessDto,
@@ -267,12 +267,18 @@ fn TemplatesForm(
     editable: bool,
 ) -> impl IntoView {
     let current = business.settings.templates;
-    let fields: [(&'static str, &'static str, String); 5] = [
+    let fields: [(&'static str, &'static str, String); 7] = [
         ("order_confirmation", "Order confirmed", current.order_confirmation),
         ("order_received", "Order received", current.order_received),
         ("needs_review", "Needs a person", current.needs_review),
         ("delivery_update", "On its way", current.delivery_update),
         ("delivered", "Delivered", current.delivered),
+        ("order_cancelled", "Cancelled by the customer", current.order_cancelled),
+        (
+            "cancel_requested",
+            "Cancellation a person must confirm",
+            current.cancel_requested,
+        ),
     ];
     let texts = fields.map(|(key, title, text)| (key, title, RwSignal::new(text)));
     let id = business.id;
@@ -288,6 +294,8 @@ fn TemplatesForm(
                     needs_review: text(2),
                     delivery_update: text(3),
                     delivered: text(4),
+                    order_cancelled: text(5),
+                    cancel_requested: text(6),
                 }),
                 ..Default::default()
             },

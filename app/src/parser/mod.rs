@@ -16,6 +16,7 @@ mod catalog;
 mod fold;
 mod fuzzy;
 mod grammar;
+mod intent;
 mod items;
 mod lexicon;
 mod numbers;
@@ -24,6 +25,7 @@ mod pricing;
 mod reader;
 
 pub use catalog::{Catalog, CatalogError, CatalogOption, CatalogProduct};
+pub use intent::{Intent, intent};
 pub use output::{Action, ParsedItem, ParsedModifier, ParsedOrder};
 pub use pricing::MAX_ITEMS;
 

@@ -221,6 +221,16 @@ fn apply_templates(check: &mut Validator, templates: &mut MessageTemplates, chan
             &mut templates.delivery_update,
         ),
         ("delivered", changes.delivered, &mut templates.delivered),
+        (
+            "order_cancelled",
+            changes.order_cancelled,
+            &mut templates.order_cancelled,
+        ),
+        (
+            "cancel_requested",
+            changes.cancel_requested,
+            &mut templates.cancel_requested,
+        ),
     ];
     for (name, change, slot) in slots {
         let Some(text) = change else { continue };

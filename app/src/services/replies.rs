@@ -34,6 +34,8 @@ pub enum Template {
     NeedsReview,
     DeliveryUpdate,
     Delivered,
+    OrderCancelled,
+    CancelRequested,
 }
 
 impl Template {
@@ -44,6 +46,8 @@ impl Template {
             Self::NeedsReview => "needs_review",
             Self::DeliveryUpdate => "delivery_update",
             Self::Delivered => "delivered",
+            Self::OrderCancelled => "order_cancelled",
+            Self::CancelRequested => "cancel_requested",
         }
     }
 
@@ -54,6 +58,8 @@ impl Template {
             Self::NeedsReview => &templates.needs_review,
             Self::DeliveryUpdate => &templates.delivery_update,
             Self::Delivered => &templates.delivered,
+            Self::OrderCancelled => &templates.order_cancelled,
+            Self::CancelRequested => &templates.cancel_requested,
         }
     }
 

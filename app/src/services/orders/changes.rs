@@ -94,7 +94,7 @@ pub async fn create(
         attention: Set(None),
         ..Default::default()
     };
-    let draft = || store::Planned {
+    let planned = || store::Planned {
         order: row.clone(),
         lines: lines.clone(),
         actor: Actor::from(user),
@@ -104,7 +104,7 @@ pub async fn create(
     // tries again, a little later.
     let mut attempts = 0u64;
     let id = loop {
-        match insert(db, business.id, draft()).await {
+        match insert(db, business.id, planned()).await {
             Err(ServiceError::Database(error)) if attempts < 10 && is_write_clash(&error) => {
                 attempts += 1;
                 // Jitter, so writers that clashed once do not clash again in step.
@@ -118,9 +118,9 @@ pub async fn create(
     query::get(db, caller, id).await
 }
 
-async fn insert(db: &DatabaseConnection, business_id: i64, draft: store::Planned) -> Result<i64, ServiceError> {
+async fn insert(db: &DatabaseConnection, business_id: i64, planned: store::Planned) -> Result<i64, ServiceError> {
     let txn = transaction::begin(db).await?;
-    let created = store::create_many(&txn, business_id, vec![draft]).await?;
+    let created = store::create_many(&txn, business_id, vec![planned]).await?;
     txn.commit().await?;
     created
         .first()

@@ -8,7 +8,9 @@ use entity::{
     enums::{InboundStatus, OrderStatus},
     inbound_messages, order_items, orders, outbound_messages,
 };
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 use serde_json::json;
 
 use super::{
@@ -19,6 +21,7 @@ use super::{
 use crate::{
     error::ServiceError,
     events::EventKind,
+    parser::{self, Intent},
     services::{
         actor::{Actor, ChatCustomer},
         orders::{event, store},
@@ -93,6 +96,8 @@ pub async fn amendment(
         };
         let note = format!("The customer {what} their reply about the order: «{}»", message.body);
         store::flag(txn, order, note).await?
+    } else if parser::intent(&message.body) == Some(Intent::Cancel) {
+        return Ok(Some(cancel_by_chat(txn, scope, business, message, order).await?));
     } else if !open {
         let note = format!(
             "The customer asked for a change after the order left the kitchen: «{}»",
@@ -112,6 +117,67 @@ pub async fn amendment(
         events: vec![event(EventKind::OrderUpdated, &updated)],
         status: InboundStatus::Processed,
     }))
+}
+
+/// "Cancel my order" without a quote: the sender's latest order under way in this chat is
+/// the one meant. `None` when they have none, so the message is read as one of its own.
+pub async fn cancellation(
+    txn: &DatabaseTransaction,
+    scope: &Scope<'_>,
+    business: &Business,
+    message: &inbound_messages::Model,
+) -> Result<Option<Handled>, ServiceError> {
+    let theirs = inbound_messages::Entity::find()
+        .select_only()
+        .column(inbound_messages::Column::Id)
+        .filter(inbound_messages::Column::BusinessId.eq(message.business_id))
+        .filter(inbound_messages::Column::ChatId.eq(&message.chat_id))
+        .filter(inbound_messages::Column::Author.eq(&message.author))
+        .into_query();
+    let latest = orders::Entity::find()
+        .filter(orders::Column::BusinessId.eq(message.business_id))
+        .filter(orders::Column::InboundMessageId.in_subquery(theirs))
+        .filter(orders::Column::Status.is_in(OrderStatus::ACTIVE.iter().copied()))
+        .order_by_desc(orders::Column::Id)
+        .lock_exclusive()
+        .one(txn)
+        .await?;
+    match latest {
+        Some(order) => Ok(Some(cancel_by_chat(txn, scope, business, message, order).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The customer asked in the chat to call off `order`, one of their own: cancelled when the
+/// order's rules let a customer do that (nobody confirmed it yet), and otherwise staff are
+/// asked and the customer told a person will confirm. Either way they hear back once.
+async fn cancel_by_chat(
+    txn: &DatabaseTransaction,
+    scope: &Scope<'_>,
+    business: &Business,
+    message: &inbound_messages::Model,
+    order: orders::Model,
+) -> Result<Handled, ServiceError> {
+    let customer = Actor::Customer(ChatCustomer::of(message));
+    let cancelled = store::move_to(txn, scope.outlets, &customer, order.clone(), OrderStatus::Cancelled).await;
+    let (updated, template) = match cancelled {
+        Ok(cancelled) => (cancelled, Template::OrderCancelled),
+        Err(ServiceError::Conflict(reason)) => {
+            let refusal = json!({ "asked": OrderStatus::Cancelled, "reason": reason, "message": message.body });
+            store::audit(txn, &customer, "order_change_refused", &order, None, Some(refusal)).await?;
+            let note = format!("The customer asked to cancel the order: «{}»", message.body);
+            (store::flag(txn, order, note).await?, Template::CancelRequested)
+        }
+        Err(error) => return Err(error),
+    };
+    let lines = store::lines_of(txn, updated.id).await?;
+    let body = replies::body(template, &business.reply_context(scope.outlets), &updated, &lines);
+    let key = format!("order:{}:{}:{}", updated.id, template.name(), message.id);
+    replies::queue(txn, &updated, &Chat::of(message), template, body, key).await?;
+    Ok(Handled {
+        events: vec![event(EventKind::OrderUpdated, &updated)],
+        status: InboundStatus::Processed,
+    })
 }
 
 /// Whether `message` comes from the customer whose message made `order`. In a group anyone

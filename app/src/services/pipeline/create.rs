@@ -35,19 +35,19 @@ pub struct ParsedMessage {
     pub parsed: ParsedOrder,
 }
 
-/// Writes every draft's order with its customer, lines and reply; answers their events.
+/// Writes every message's order with its customer, lines and reply; answers their events.
 pub async fn write(
     txn: &DatabaseTransaction,
     scope: &Scope<'_>,
-    drafts: Vec<ParsedMessage>,
+    parsed: Vec<ParsedMessage>,
 ) -> Result<Vec<Event>, ServiceError> {
     let mut by_business: BTreeMap<i64, Vec<ParsedMessage>> = BTreeMap::new();
-    for draft in drafts {
-        by_business.entry(draft.business.model.id).or_default().push(draft);
+    for message in parsed {
+        by_business.entry(message.business.model.id).or_default().push(message);
     }
     let mut events = Vec::new();
-    for drafts in by_business.into_values() {
-        events.extend(write_for_business(txn, scope, drafts).await?);
+    for parsed in by_business.into_values() {
+        events.extend(write_for_business(txn, scope, parsed).await?);
     }
     Ok(events)
 }
@@ -55,19 +55,19 @@ pub async fn write(
 async fn write_for_business(
     txn: &DatabaseTransaction,
     scope: &Scope<'_>,
-    drafts: Vec<ParsedMessage>,
+    parsed: Vec<ParsedMessage>,
 ) -> Result<Vec<Event>, ServiceError> {
-    let business = drafts[0].business.clone();
+    let business = parsed[0].business.clone();
     let now = Utc::now();
-    let orders = drafts.iter().map(|draft| order_of(draft, now)).collect();
+    let orders = parsed.iter().map(|message| order_of(message, now)).collect();
     let made = store::create_many(txn, business.model.id, orders).await?;
 
     let context = business.reply_context(scope.outlets);
     let mut replies = Vec::with_capacity(made.len());
     let mut events = Vec::with_capacity(made.len());
-    for ((order, lines), draft) in made.iter().zip(&drafts) {
+    for ((order, lines), message) in made.iter().zip(&parsed) {
         let template = Template::for_status(order.status);
-        let chat = Chat::of(&draft.message);
+        let chat = Chat::of(&message.message);
         replies.push(outbound_messages::ActiveModel {
             business_id: Set(order.business_id),
             order_id: Set(Some(order.id)),
@@ -97,14 +97,14 @@ async fn write_for_business(
 }
 
 /// The order a message makes, as the store writes it.
-fn order_of(draft: &ParsedMessage, now: chrono::DateTime<Utc>) -> store::Planned {
+fn order_of(message: &ParsedMessage, now: chrono::DateTime<Utc>) -> store::Planned {
     let clip = |text: &str, chars: usize| text.chars().take(chars).collect::<String>();
-    let parsed = &draft.parsed;
-    let message = &draft.message;
-    let lines = Lines::parsed(parsed, &draft.business.priced);
-    let status = draft.business.status_for(parsed);
+    let parsed = &message.parsed;
+    let row = &message.message;
+    let lines = Lines::parsed(parsed, &message.business.priced);
+    let status = message.business.status_for(parsed);
     let mut times = Map::new();
-    times.insert("received".into(), json!(message.created_at.to_rfc3339()));
+    times.insert("received".into(), json!(row.created_at.to_rfc3339()));
     times.insert("parsed".into(), json!(now.to_rfc3339()));
     if status == OrderStatus::Confirmed {
         times.insert("confirmed".into(), json!(now.to_rfc3339()));
@@ -112,14 +112,14 @@ fn order_of(draft: &ParsedMessage, now: chrono::DateTime<Utc>) -> store::Planned
     let name = parsed
         .customer_name
         .as_deref()
-        .or(message.push_name.as_deref())
+        .or(row.push_name.as_deref())
         .map(|name| clip(name.trim(), 120))
         .filter(|name| !name.is_empty());
-    let phone = phone_of(&message.author).or_else(|| parsed.phone.as_deref().map(|phone| clip(phone, 32)));
+    let phone = phone_of(&row.author).or_else(|| parsed.phone.as_deref().map(|phone| clip(phone, 32)));
     store::Planned {
         order: orders::ActiveModel {
-            group_id: Set(message.group_id),
-            inbound_message_id: Set(Some(message.id)),
+            group_id: Set(row.group_id),
+            inbound_message_id: Set(Some(row.id)),
             source: Set(OrderSource::Whatsapp),
             status: Set(status),
             customer_name: Set(name),
@@ -129,7 +129,7 @@ fn order_of(draft: &ParsedMessage, now: chrono::DateTime<Utc>) -> store::Planned
             subtotal: Set(lines.subtotal),
             delivery_fee: Set(lines.delivery_fee),
             total_amount: Set(lines.total()),
-            currency: Set(draft.business.model.currency.clone()),
+            currency: Set(message.business.model.currency.clone()),
             confidence: Set(Some(parsed.confidence)),
             response_times: Set(Value::Object(times)),
             created_at: Set(now),
@@ -139,7 +139,7 @@ fn order_of(draft: &ParsedMessage, now: chrono::DateTime<Utc>) -> store::Planned
             ..Default::default()
         },
         lines: lines.items,
-        actor: Actor::Customer(ChatCustomer::of(message)),
+        actor: Actor::Customer(ChatCustomer::of(row)),
     }
 }
 

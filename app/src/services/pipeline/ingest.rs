@@ -5,7 +5,10 @@ use entity::{enums::InboundStatus, inbound_messages, orders};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{Handled, Scope, chat, create::ParsedMessage};
-use crate::error::ServiceError;
+use crate::{
+    error::ServiceError,
+    parser::{self, Intent},
+};
 
 /// What a message comes to: handled already, or a new order to write with the batch's others.
 pub enum Step {
@@ -39,6 +42,11 @@ pub async fn handle(
         return Ok(Step::Handled(nothing()));
     }
     if let Some(handled) = chat::amendment(txn, scope, &business, message).await? {
+        return Ok(Step::Handled(handled));
+    }
+    if parser::intent(&message.body) == Some(Intent::Cancel)
+        && let Some(handled) = chat::cancellation(txn, scope, &business, message).await?
+    {
         return Ok(Step::Handled(handled));
     }
     let parsed = scope.parse(&business, message);

@@ -133,11 +133,13 @@ impl Pipeline {
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         let mut events = Vec::new();
         let mut statuses: HashMap<InboundStatus, Vec<i64>> = HashMap::new();
-        let mut drafts = Vec::new();
+        let mut new_orders = Vec::new();
         for row in &rows {
-            // A reply may quote an order this very batch is about to make: make those first.
-            if row.quoted_external_id.is_some() && !drafts.is_empty() {
-                let made = create::write(&txn, &scope, std::mem::take(&mut drafts)).await;
+            // A reply may quote (or a "cancel" mean) an order this very batch is about to
+            // make: make those first.
+            let refers_back = row.quoted_external_id.is_some() || crate::parser::intent(&row.body).is_some();
+            if refers_back && !new_orders.is_empty() {
+                let made = create::write(&txn, &scope, std::mem::take(&mut new_orders)).await;
                 events.extend(made.map_err(failed(&ids))?);
             }
             match ingest::handle(&txn, &mut scope, row).await.map_err(failed(&ids))? {
@@ -145,13 +147,13 @@ impl Pipeline {
                     events.extend(handled.events);
                     statuses.entry(handled.status).or_default().push(row.id);
                 }
-                Step::Create(draft) => {
+                Step::Create(parsed) => {
                     statuses.entry(InboundStatus::Processed).or_default().push(row.id);
-                    drafts.push(*draft);
+                    new_orders.push(*parsed);
                 }
             }
         }
-        events.extend(create::write(&txn, &scope, drafts).await.map_err(failed(&ids))?);
+        events.extend(create::write(&txn, &scope, new_orders).await.map_err(failed(&ids))?);
         for (status, ids) in statuses {
             inbound_messages::Entity::update_many()
                 .col_expr(Column::Status, Expr::value(status))

@@ -23,24 +23,24 @@ pub struct Planned {
     pub actor: Actor,
 }
 
-/// Writes the drafts, all of one business, and answers their orders with their lines in the
+/// Writes the planned orders, all of one business, and answers their orders with their lines in the
 /// same order. An order a customer's message made is not audited: the message is its record.
 pub async fn create_many(
     txn: &DatabaseTransaction,
     business_id: i64,
-    drafts: Vec<Planned>,
+    planned: Vec<Planned>,
 ) -> Result<Vec<(orders::Model, Vec<order_items::Model>)>, ServiceError> {
-    if drafts.is_empty() {
+    if planned.is_empty() {
         return Ok(Vec::new());
     }
     let text = |value: &sea_orm::ActiveValue<Option<String>>| value.try_as_ref().cloned().flatten();
-    let details: Vec<(Option<String>, Option<String>, Option<String>)> = drafts
+    let details: Vec<(Option<String>, Option<String>, Option<String>)> = planned
         .iter()
-        .map(|draft| {
+        .map(|plan| {
             (
-                text(&draft.order.customer_phone),
-                text(&draft.order.customer_name),
-                text(&draft.order.delivery_address),
+                text(&plan.order.customer_phone),
+                text(&plan.order.customer_name),
+                text(&plan.order.delivery_address),
             )
         })
         .collect();
@@ -57,41 +57,41 @@ pub async fn create_many(
     )
     .await?;
     let first_number = next_order_number(txn, business_id).await?;
-    let rows = drafts
+    let rows = planned
         .iter()
         .zip(&details)
         .enumerate()
-        .map(|(index, (draft, (phone, ..)))| {
-            let mut row = draft.order.clone();
+        .map(|(index, (plan, (phone, ..)))| {
+            let mut row = plan.order.clone();
             row.business_id = Set(business_id);
             row.order_number = Set(first_number + index as i64);
             row.customer_id = Set(phone.as_ref().and_then(|phone| customers.get(phone).copied()));
             row
         });
     let mut inserted = orders::Entity::insert_many(rows).exec_with_returning(txn).await?;
-    // Numbers are unique within the business, so they say which row is which draft's.
+    // Numbers are unique within the business, so they say which row is which plan's.
     inserted.sort_by_key(|order| order.order_number);
-    if inserted.len() != drafts.len() {
+    if inserted.len() != planned.len() {
         return Err(ServiceError::Internal("an inserted order did not come back".into()));
     }
     let rows: Vec<_> = inserted
         .iter()
-        .zip(&drafts)
-        .flat_map(|(order, draft)| lines::rows(order.id, &draft.lines))
+        .zip(&planned)
+        .flat_map(|(order, plan)| lines::rows(order.id, &plan.lines))
         .collect();
     lines::insert(txn, rows).await?;
     let audits: Vec<audit_events::ActiveModel> = inserted
         .iter()
-        .zip(&drafts)
-        .filter(|(_, draft)| !matches!(draft.actor, Actor::Customer(_)))
-        .map(|(order, draft)| {
+        .zip(&planned)
+        .filter(|(_, plan)| !matches!(plan.actor, Actor::Customer(_)))
+        .map(|(order, plan)| {
             let entry = entry(
-                &draft.actor,
+                &plan.actor,
                 "order_created",
                 business_id,
                 order.id,
                 None,
-                Some(snapshot(order, &draft.lines)),
+                Some(snapshot(order, &plan.lines)),
             );
             crate::services::audit::row(entry)
         })
@@ -103,8 +103,8 @@ pub async fn create_many(
     }
     Ok(inserted
         .into_iter()
-        .zip(drafts)
-        .map(|(order, draft)| (order, draft.lines))
+        .zip(planned)
+        .map(|(order, plan)| (order, plan.lines))
         .collect())
 }
 
