@@ -90,7 +90,9 @@ impl Actor {
             Ok(())
         } else {
             Err(ServiceError::Conflict(match self {
-                Self::Customer(_) => format!("a customer cannot make an order that is {from} {next} from the chat"),
+                Self::Customer(_) => format!(
+                    "from the chat a customer may only cancel an order nobody has confirmed; this one is {from}"
+                ),
                 _ => format!("your role may not make an order {next}"),
             }))
         }
