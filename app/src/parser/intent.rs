@@ -190,6 +190,10 @@ const POLITE: &[&str] = &[
 ];
 
 pub fn intent(message: &str) -> Option<Intent> {
+    // Every message goes through here before it is parsed: a long one is not folded for nothing.
+    if message.split_whitespace().nth(MAX_WORDS).is_some() {
+        return None;
+    }
     let folded = fold(message);
     let words: Vec<&str> = folded
         .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\'') || c == '।')

@@ -158,17 +158,12 @@ async fn cancel_by_chat(
     message: &inbound_messages::Model,
     order: orders::Model,
 ) -> Result<Handled, ServiceError> {
-    let customer = Actor::Customer(ChatCustomer::of(message));
-    let cancelled = store::move_to(txn, scope.outlets, &customer, order.clone(), OrderStatus::Cancelled).await;
-    let (updated, template) = match cancelled {
-        Ok(cancelled) => (cancelled, Template::OrderCancelled),
-        Err(ServiceError::Conflict(reason)) => {
-            let refusal = json!({ "asked": OrderStatus::Cancelled, "reason": reason, "message": message.body });
-            store::audit(txn, &customer, "order_change_refused", &order, None, Some(refusal)).await?;
+    let (updated, template) = match cancel_as_customer(txn, scope, message, order, Some(&message.body)).await? {
+        Cancelling::Done(cancelled) => (cancelled, Template::OrderCancelled),
+        Cancelling::Refused(order) => {
             let note = format!("The customer asked to cancel the order: «{}»", message.body);
             (store::flag(txn, order, note).await?, Template::CancelRequested)
         }
-        Err(error) => return Err(error),
     };
     let lines = store::lines_of(txn, updated.id).await?;
     let body = replies::body(template, &business.reply_context(scope.outlets), &updated, &lines);
@@ -447,19 +442,43 @@ async fn cancel(
     message: &inbound_messages::Model,
     order: orders::Model,
 ) -> Result<Option<orders::Model>, ServiceError> {
+    let order = match cancel_as_customer(txn, scope, message, order, None).await? {
+        Cancelling::Done(cancelled) => return Ok(Some(cancelled)),
+        Cancelling::Refused(order) if order.status.is_active() => order,
+        Cancelling::Refused(_) => return Ok(None),
+    };
+    let note = "The customer deleted their WhatsApp message after the order was confirmed.".to_string();
+    Ok(Some(store::flag(txn, order, note).await?))
+}
+
+/// What came of a customer's cancellation: the order cancelled, or as it was.
+enum Cancelling {
+    Done(orders::Model),
+    Refused(orders::Model),
+}
+
+/// Asks the order store to cancel `order` as the customer who wrote `message`. A refusal by
+/// the order's rules is audited with its reason (and the customer's `words`, when they asked
+/// in words rather than by deleting the order's message).
+async fn cancel_as_customer(
+    txn: &DatabaseTransaction,
+    scope: &Scope<'_>,
+    message: &inbound_messages::Model,
+    order: orders::Model,
+    words: Option<&str>,
+) -> Result<Cancelling, ServiceError> {
     let customer = Actor::Customer(ChatCustomer::of(message));
     let reason = match store::move_to(txn, scope.outlets, &customer, order.clone(), OrderStatus::Cancelled).await {
-        Ok(cancelled) => return Ok(Some(cancelled)),
+        Ok(cancelled) => return Ok(Cancelling::Done(cancelled)),
         Err(ServiceError::Conflict(reason)) => reason,
         Err(error) => return Err(error),
     };
-    let refusal = json!({ "asked": OrderStatus::Cancelled, "reason": reason });
-    store::audit(txn, &customer, "order_change_refused", &order, None, Some(refusal)).await?;
-    if !order.status.is_active() {
-        return Ok(None);
+    let mut refusal = json!({ "asked": OrderStatus::Cancelled, "reason": reason });
+    if let Some(words) = words {
+        refusal["message"] = json!(words);
     }
-    let note = "The customer deleted their WhatsApp message after the order was confirmed.".to_string();
-    Ok(Some(store::flag(txn, order, note).await?))
+    store::audit(txn, &customer, "order_change_refused", &order, None, Some(refusal)).await?;
+    Ok(Cancelling::Refused(order))
 }
 
 #[cfg(test)]
