@@ -13,6 +13,12 @@ pub const PLACEHOLDERS: &[&str] = &[
     "vehicle_info",
     "estimated_time",
     "business_name",
+    "summary",
+    "address",
+    "changes",
+    "unavailable",
+    "fulfilment",
+    "payment",
 ];
 
 /// The placeholders in `text` that Novi does not know, or a message about a brace left open.
@@ -32,10 +38,31 @@ pub fn unknown_placeholders(text: &str) -> Result<Vec<String>, String> {
 }
 
 /// Fills each `{placeholder}` with its value. Templates are checked when saved, so a name
-/// without a value (a driver before one is assigned) becomes empty rather than an error, and a
-/// parenthesis it leaves empty is dropped.
-pub fn render<'a>(text: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
-    filled(text, value).replace(" ()", "").replace("()", "")
+/// without a value (a driver before one is assigned) becomes empty rather than an error; a
+/// parenthesis it leaves empty is dropped, and so is a line whose every placeholder came out
+/// empty ("We read: {summary}" for a message with nothing read).
+pub fn render<'a>(text: &str, value: impl Fn(&str) -> Option<&'a str> + Copy) -> String {
+    text.split('\n')
+        .filter(|line| {
+            let names = placeholders(line);
+            names.is_empty() || names.iter().any(|name| value(name).is_some_and(|v| !v.is_empty()))
+        })
+        .map(|line| filled(line, value).replace(" ()", "").replace("()", ""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The names of the placeholders in one line.
+fn placeholders(line: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = line;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        names.push(after[..close].trim());
+        rest = &after[close + 1..];
+    }
+    names
 }
 
 fn filled<'a>(text: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
@@ -73,6 +100,12 @@ mod tests {
         assert_eq!(render("no braces", value), "no braces");
         assert_eq!(render("{customer_name} ({driver_name}) is here", value), "Ana is here");
         assert_eq!(render("open {customer_name", value), "open {customer_name");
+        assert_eq!(
+            render("Hi {customer_name}\nWe read: {summary}\n\nTotal {total}", value),
+            "Hi Ana\n\nTotal $12.50",
+            "a line with nothing to say goes, an empty line of the template stays"
+        );
+        assert_eq!(render("{driver_name} and {total}", value), " and $12.50");
     }
 
     #[test]

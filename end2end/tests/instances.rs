@@ -1,5 +1,6 @@
 //! `novi serve` as real processes beside a WhatsApp simulator that outlives them: killed with
-//! SIGKILL in the middle of a burst, it loses no message and repeats no reply; two instances on
+//! SIGKILL in the middle of a burst, it loses no message and repeats no reply, and a follow-up
+//! sent after the restart still joins the order its customer began before; two instances on
 //! one PostgreSQL database both stream every event, run the WhatsApp session once between
 //! them, and the survivor takes it over when its holder dies.
 
@@ -13,6 +14,8 @@ use serde_json::{Value, json};
 
 const BUSINESS_PHONE: &str = "+15550000000";
 const BURST: usize = 500;
+/// Begins an order before the kill and adds to it after the restart.
+const FOLLOWER: &str = "+15553999999";
 
 async fn post(url: String, body: Value) -> Value {
     novi_tests::post_json(&url, body).await
@@ -36,8 +39,15 @@ fn customer(n: usize) -> String {
     format!("+1555300{n:04}")
 }
 
-/// What the business's number sent, per chat.
+/// What the business's number sent, per chat of the burst's customers.
 async fn sent_per_chat(simulator: &str) -> HashMap<String, usize> {
+    let follower = format!("{}@c.us", FOLLOWER.trim_start_matches('+'));
+    let mut per_chat = sent_to_everyone(simulator).await;
+    per_chat.remove(&follower);
+    per_chat
+}
+
+async fn sent_to_everyone(simulator: &str) -> HashMap<String, usize> {
     let sent: Vec<Value> = reqwest::get(format!("{simulator}api/sent?from=%2B15550000000"))
         .await
         .unwrap()
@@ -101,9 +111,14 @@ async fn a_sigkill_in_the_middle_of_a_burst_loses_no_message_and_repeats_no_repl
     // Chromium keeps the linked session on disk a few seconds after the page stores it.
     tokio::time::sleep(Duration::from_secs(6)).await;
 
-    // The customers write at a steady pace while Novi is killed and comes back.
     let messages = format!("{simulator}api/messages");
+    let follow =
+        |id: &str, body: &str| json!({"to": BUSINESS_PHONE, "from": FOLLOWER, "name": "Fiona", "body": body, "id": id});
+    post(messages.clone(), follow("follow-1", "1 lasagna please")).await;
+    // The customers write at a steady pace while Novi is killed and comes back.
+    let burst_messages = messages.clone();
     let burst = tokio::spawn(async move {
+        let messages = burst_messages;
         for n in 0..BURST {
             let body = json!({
                 "to": BUSINESS_PHONE,
@@ -139,6 +154,7 @@ async fn a_sigkill_in_the_middle_of_a_burst_loses_no_message_and_repeats_no_repl
     second
         .whatsapp_becomes(&token, "connected", Duration::from_secs(60))
         .await;
+    post(messages.clone(), follow("follow-2", "and a coke")).await;
 
     let chats = eventually(Duration::from_secs(180), "a reply to every message", || async {
         let chats = sent_per_chat(&simulator).await;
@@ -160,6 +176,30 @@ async fn a_sigkill_in_the_middle_of_a_burst_loses_no_message_and_repeats_no_repl
         BURST,
         "exactly one order per message"
     );
+    let follower = format!("{}@c.us", FOLLOWER.trim_start_matches('+'));
+    assert_eq!(
+        sent_to_everyone(&simulator).await.get(&follower),
+        Some(&2),
+        "one reply to the order, one to the follow-up"
+    );
+    let orders: Value = reqwest::Client::new()
+        .get(second.url("/api/orders?q=Fiona"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let orders = orders["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), 1, "the follow-up joined the order: {orders:?}");
+    let items: Vec<&str> = orders[0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(items, ["Lasagna", "Coke"]);
 
     second.stop().await;
     process::kill_browsers_on(&sessions.join("business-1"));

@@ -82,6 +82,16 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// How the order reaches the customer: brought by a driver, or collected at the shop.
+    Fulfilment { Delivery = "delivery", Pickup = "pickup" }
+}
+
+stored_enum! {
+    /// How the customer says they will pay.
+    PaymentMethod { Cash = "cash", Card = "card", Pix = "pix", Transfer = "transfer", Other = "other" }
+}
+
 impl OrderStatus {
     /// Statuses that still need someone's attention; the partial indexes cover exactly these.
     pub const ACTIVE: &'static [OrderStatus] = &[

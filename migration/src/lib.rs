@@ -16,6 +16,8 @@ mod m20261126_000009_backups;
 mod m20261126_000010_tallies;
 mod m20261203_000011_rollups;
 mod m20261207_000012_descriptions;
+mod m20261208_000013_conversations;
+mod m20261208_000014_terms;
 mod support;
 
 pub struct Migrator;
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_tallies::Migration),
             Box::new(m20261203_000011_rollups::Migration),
             Box::new(m20261207_000012_descriptions::Migration),
+            Box::new(m20261208_000013_conversations::Migration),
+            Box::new(m20261208_000014_terms::Migration),
         ]
     }
 }

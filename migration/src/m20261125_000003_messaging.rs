@@ -142,4 +142,5 @@ pub enum InboundMessages {
     RevokedAt,
     CreatedAt,
     ProcessAfter,
+    OrderId,
 }

@@ -191,6 +191,9 @@ pub enum Orders {
     UpdatedAt,
     TrackingToken,
     Attention,
+    Fulfilment,
+    PaymentMethod,
+    CashChangeFor,
 }
 
 #[derive(DeriveIden, Clone)]

@@ -39,11 +39,11 @@ async fn migrations_round_trip(engine: Engine) {
     assert_eq!(tables(&db).await, TABLES);
     assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
 
-    // The last seven: the businesses' descriptions, the analytics summaries, the order
-    // tallies, the backup runs, the Cloud API accounts, the pipeline's columns, then the audit
-    // table.
-    Migrator::down(&db, Some(7)).await.unwrap();
-    assert_eq!(Migrator::get_pending_migrations(&db).await.unwrap().len(), 7);
+    // The last nine: the orders' terms, the conversations' links, the businesses'
+    // descriptions, the analytics summaries, the order tallies, the backup runs, the Cloud API
+    // accounts, the pipeline's columns, then the audit table.
+    Migrator::down(&db, Some(9)).await.unwrap();
+    assert_eq!(Migrator::get_pending_migrations(&db).await.unwrap().len(), 9);
     let left = tables(&db).await;
     for gone in [
         "audit_events",

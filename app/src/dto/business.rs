@@ -15,6 +15,9 @@ pub struct BusinessSettings {
     /// Orders parsed with less confidence than this go to the review queue.
     pub confidence_threshold: f64,
     pub whatsapp_enabled: bool,
+    /// Minutes after a customer's last message in which their next one still belongs to the
+    /// order they have open ("and a coke"); 0 reads every message on its own.
+    pub merge_window_minutes: u32,
     pub templates: MessageTemplates,
 }
 
@@ -25,6 +28,7 @@ impl Default for BusinessSettings {
             delivery_fee: 0,
             confidence_threshold: 0.7,
             whatsapp_enabled: false,
+            merge_window_minutes: 10,
             templates: MessageTemplates::default(),
         }
     }
@@ -49,18 +53,24 @@ pub struct MessageTemplates {
     pub order_cancelled: String,
     /// Sent when the customer asked to call off an order that a person must look at first.
     pub cancel_requested: String,
+    /// Sent when the customer's follow-up or reply changed their order.
+    pub order_updated: String,
+    /// Sent when the customer asked to change an order that a person must look at first.
+    pub change_requested: String,
 }
 
 impl Default for MessageTemplates {
     fn default() -> Self {
         Self {
             order_confirmation: "Hi {customer_name}! Your order #{order_number} is confirmed:\n{order_items}\nTotal: {total}\nEstimated delivery: {delivery_time}\nTrack it here: {tracking_link}".into(),
-            order_received: "Hi {customer_name}, we got your order and are confirming it now.".into(),
-            needs_review: "Hi {customer_name}, we received your message and will confirm shortly.".into(),
+            order_received: "Got it, {customer_name}: {summary}. Reply to change anything; we are confirming it now.".into(),
+            needs_review: "Thanks, {customer_name}! A person will check your order and confirm shortly.\nWe read: {summary}\n{unavailable}".into(),
             delivery_update: "Your order #{order_number} is on its way! {driver_name} ({vehicle_info}) will be there in about {estimated_time}. Track it: {tracking_link}".into(),
             delivered: "Your order #{order_number} was delivered. Thank you for ordering from {business_name}!".into(),
             order_cancelled: "Your order #{order_number} is cancelled. We hope to see you again, {customer_name}.".into(),
             cancel_requested: "We got your request to cancel order #{order_number}; it is already being prepared, so a person from {business_name} will confirm shortly.".into(),
+            order_updated: "Updated, {customer_name}: {changes}.\nYour order now: {summary}.\n{unavailable}".into(),
+            change_requested: "We got your message about order #{order_number}; it is already confirmed, so a person from {business_name} will look at it and get back to you shortly.".into(),
         }
     }
 }
@@ -77,6 +87,8 @@ pub struct TemplateChanges {
     pub delivered: Option<String>,
     pub order_cancelled: Option<String>,
     pub cancel_requested: Option<String>,
+    pub order_updated: Option<String>,
+    pub change_requested: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -120,6 +132,7 @@ pub struct SettingsDto {
     pub delivery_fee: f64,
     pub confidence_threshold: f64,
     pub whatsapp_enabled: bool,
+    pub merge_window_minutes: u32,
     pub templates: MessageTemplates,
 }
 
@@ -140,6 +153,8 @@ pub struct BusinessChanges {
     pub delivery_fee: Option<f64>,
     pub confidence_threshold: Option<f64>,
     pub whatsapp_enabled: Option<bool>,
+    /// 0 to 120 minutes; 0 reads every message on its own.
+    pub merge_window_minutes: Option<u32>,
     pub templates: Option<TemplateChanges>,
 }
 

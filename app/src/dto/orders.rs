@@ -52,6 +52,11 @@ pub struct OrderDto {
     pub customer_name: Option<String>,
     pub customer_phone: Option<String>,
     pub delivery_address: Option<String>,
+    /// `pickup` orders pay no delivery fee and get no driver.
+    pub fulfilment: entity::enums::Fulfilment,
+    pub payment_method: Option<entity::enums::PaymentMethod>,
+    /// The note a cash payment needs change for, as a decimal in `currency`.
+    pub cash_change_for: Option<f64>,
     pub notes: Option<String>,
     pub items: Vec<OrderItemDto>,
     pub subtotal: f64,
@@ -89,6 +94,9 @@ impl OrderDto {
 pub struct Conversation {
     /// The customer's message the order came from (none for orders typed in by staff).
     pub message: Option<CustomerMessage>,
+    /// What the customer wrote about the order afterwards (follow-ups, replies, "cancel"),
+    /// oldest first.
+    pub later: Vec<CustomerMessage>,
     pub replies: Vec<SentReply>,
 }
 
@@ -174,6 +182,13 @@ pub struct NewOrder {
     pub delivery_address: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// `delivery` when absent; a pickup pays no delivery fee.
+    #[serde(default)]
+    pub fulfilment: Option<entity::enums::Fulfilment>,
+    #[serde(default)]
+    pub payment_method: Option<entity::enums::PaymentMethod>,
+    #[serde(default)]
+    pub cash_change_for: Option<f64>,
 }
 
 /// `PATCH /api/orders/:id`: any of these; absent fields stay as they are.
@@ -186,4 +201,11 @@ pub struct OrderChanges {
     pub delivery_address: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    #[serde(default)]
+    pub fulfilment: Option<entity::enums::Fulfilment>,
+    #[serde(default)]
+    pub payment_method: Option<entity::enums::PaymentMethod>,
+    /// 0 clears it.
+    #[serde(default)]
+    pub cash_change_for: Option<f64>,
 }

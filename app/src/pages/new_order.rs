@@ -4,12 +4,15 @@
 
 use leptos::prelude::*;
 
-use super::order_edit::{Line, lines_editor};
+use super::{
+    order_edit::{Line, lines_editor},
+    order_parts::{Terms, payment_name},
+};
 use crate::{
     api::orders::{CreateOrder, catalog_for_parser},
     dto::{CatalogEntry, NewOrder, ParserCatalog},
     money,
-    parser::ParsedOrder,
+    parser::{Fulfilment, ParsedOrder, PaymentMethod},
     preview::Reader,
 };
 
@@ -30,13 +33,27 @@ pub fn NewOrderPage() -> impl IntoView {
 }
 
 /// What staff are filling in, started from the parser's reading.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Typed {
     customer_name: RwSignal<String>,
     customer_phone: RwSignal<String>,
     address: RwSignal<String>,
     notes: RwSignal<String>,
     lines: RwSignal<Vec<Line>>,
+    terms: Terms,
+}
+
+impl Default for Typed {
+    fn default() -> Self {
+        Self {
+            customer_name: RwSignal::default(),
+            customer_phone: RwSignal::default(),
+            address: RwSignal::default(),
+            notes: RwSignal::default(),
+            lines: RwSignal::default(),
+            terms: Terms::new(None, None, None),
+        }
+    }
 }
 
 impl Typed {
@@ -46,6 +63,8 @@ impl Typed {
         self.customer_phone.set(reading.phone.clone().unwrap_or_default());
         self.address.set(reading.address.clone().unwrap_or_default());
         self.notes.set(reading.notes.clone().unwrap_or_default());
+        self.terms
+            .set(reading.fulfilment, reading.payment_method, reading.cash_change_for);
         self.lines.set(
             reading
                 .items
@@ -72,9 +91,16 @@ impl Typed {
             customer_phone: text(self.customer_phone),
             items: self.lines.get_untracked().iter().map(Line::item).collect(),
             total_amount: None,
-            delivery_fee: Some(delivery_fee),
+            delivery_fee: Some(if self.terms.pickup.get_untracked() {
+                0.0
+            } else {
+                delivery_fee
+            }),
             delivery_address: text(self.address),
             notes: text(self.notes),
+            fulfilment: Some(self.terms.fulfilment()),
+            payment_method: self.terms.payment_method(),
+            cash_change_for: self.terms.cash_change_for(),
         }
     }
 }
@@ -169,6 +195,14 @@ fn preview(reading: ParsedOrder) -> AnyView {
         ("Customer", reading.customer_name.clone()),
         ("Phone", reading.phone.clone()),
         ("Address", reading.address.clone()),
+        (
+            "How",
+            reading.fulfilment.map(|fulfilment| match fulfilment {
+                Fulfilment::Pickup => "Collected at the shop".to_string(),
+                Fulfilment::Delivery => "Delivery".to_string(),
+            }),
+        ),
+        ("Paying", paying(&reading)),
         ("Notes", reading.notes.clone()),
     ]
     .into_iter()
@@ -179,7 +213,9 @@ fn preview(reading: ParsedOrder) -> AnyView {
         <table class="lines" data-test="preview">
             <tbody>{lines}</tbody>
             <tfoot>
-                <tr><td></td><td>"Delivery"</td><td class="number">{amount(reading.delivery_fee)}</td></tr>
+                {(reading.fulfilment != Some(Fulfilment::Pickup)).then(|| view! {
+                    <tr><td></td><td>"Delivery"</td><td class="number">{amount(reading.delivery_fee)}</td></tr>
+                })}
                 <tr><td></td><th scope="row">"Total"</th><td class="number" data-test="preview-total">{amount(reading.total)}</td></tr>
             </tfoot>
         </table>
@@ -188,6 +224,17 @@ fn preview(reading: ParsedOrder) -> AnyView {
         <p class="muted" data-test="confidence">{confidence}</p>
     }
     .into_any()
+}
+
+/// "Card", "Cash, change for 50.00", as the parser read it.
+fn paying(reading: &ParsedOrder) -> Option<String> {
+    let how = reading
+        .payment_method
+        .or(reading.cash_change_for.map(|_| PaymentMethod::Cash))?;
+    Some(match reading.cash_change_for {
+        Some(note) => format!("{}, change for {note:.2}", payment_name(how)),
+        None => payment_name(how).to_string(),
+    })
 }
 
 /// The order as it will be saved; staff can change anything the parser read. The business's
@@ -216,8 +263,9 @@ fn OrderForm(draft: Typed, products: Vec<CatalogEntry>, delivery_fee: f64) -> im
             <label for="customer-phone">"Phone"</label>
             <input id="customer-phone" type="tel" bind:value=draft.customer_phone autocomplete="off" />
             {lines_editor(lines, products)}
+            {draft.terms.fields()}
             <label for="address">"Address"</label>
-            <input id="address" data-test="address" bind:value=draft.address autocomplete="off" />
+            <input id="address" data-test="address" bind:value=draft.address autocomplete="off" disabled=move || draft.terms.pickup.get() />
             <label for="notes">"Notes"</label>
             <textarea id="notes" rows="2" bind:value=draft.notes></textarea>
             {move || create.value().get().and_then(Result::err).map(|error| {

@@ -1,13 +1,13 @@
 //! One order (`/orders/:id`): the customer's WhatsApp message beside what Novi read from it,
 //! what staff should look at, the steps so far, the replies sent, and the next steps.
 
-use entity::enums::OrderStatus;
+use entity::enums::{Fulfilment, OrderStatus, PaymentMethod};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{
     order_edit::{DriverPicker, EditOrder},
-    order_parts::{StatusActions, StatusError, label, quantity},
+    order_parts::{StatusActions, StatusError, label, payment_name, quantity},
     when,
 };
 use crate::{
@@ -64,13 +64,14 @@ fn OrderView(
     let title = format!("Order #{}", order.order_number);
     let status = order.status;
     let attention = order.attention.clone();
-    let message = chat.message.map(message_view);
+    let message = chat.message.map(|message| message_view(message, chat.later));
     let history = history_view(&order, chat.replies);
     let editable = matches!(
         status,
         OrderStatus::Pending | OrderStatus::NeedsReview | OrderStatus::Confirmed | OrderStatus::Preparing
     );
-    let deliverable = matches!(status, OrderStatus::Confirmed | OrderStatus::Preparing) || order.delivery.is_some();
+    let deliverable = order.fulfilment == Fulfilment::Delivery
+        && (matches!(status, OrderStatus::Confirmed | OrderStatus::Preparing) || order.delivery.is_some());
     let editing = RwSignal::new(false);
     let edited = Callback::new(move |_| {
         editing.set(false);
@@ -107,8 +108,9 @@ fn OrderView(
     }
 }
 
-/// The customer's own words, as WhatsApp delivered them.
-fn message_view(message: CustomerMessage) -> AnyView {
+/// The customer's own words, as WhatsApp delivered them, and what they wrote about the order
+/// afterwards.
+fn message_view(message: CustomerMessage, later: Vec<CustomerMessage>) -> AnyView {
     let note = match (message.deleted_at, message.edited_at) {
         (Some(_), _) => Some("The customer deleted this message."),
         (None, Some(_)) => Some("Edited by the customer."),
@@ -126,6 +128,15 @@ fn message_view(message: CustomerMessage) -> AnyView {
             <p class="muted">{from}</p>
             <blockquote data-test="original">{message.body}</blockquote>
             {note.map(|note| view! { <p class="muted">{note}</p> })}
+            {later
+                .into_iter()
+                .map(|later| {
+                    view! {
+                        <p class="muted">{format!("Then, {}", when::day_and_time(later.sent_at))}</p>
+                        <blockquote data-test="later">{later.body}</blockquote>
+                    }
+                })
+                .collect_view()}
         </section>
     }
     .into_any()
@@ -162,6 +173,12 @@ fn details_view(order: OrderDto) -> AnyView {
     let read_with = order.confidence.map_or("typed in by staff".to_string(), |c| {
         format!("{:.0}% confidence", c * 100.0)
     });
+    let fulfilment = match (order.fulfilment, order.delivery_address.clone()) {
+        (Fulfilment::Pickup, _) => "Collected at the shop".to_string(),
+        (Fulfilment::Delivery, Some(address)) => format!("Delivery to {address}"),
+        (Fulfilment::Delivery, None) => "Delivery, address not given yet".to_string(),
+    };
+    let paying = payment_text(&order);
     let phone = order
         .customer_phone
         .map(|phone| view! { " · " <a href=format!("tel:{phone}")>{phone.clone()}</a> });
@@ -182,13 +199,17 @@ fn details_view(order: OrderDto) -> AnyView {
                 </thead>
                 <tbody>{lines}</tbody>
                 <tfoot>
-                    <tr><td></td><td>"Delivery"</td><td class="number">{amount(order.delivery_fee)}</td></tr>
+                    {(order.fulfilment == Fulfilment::Delivery).then(|| view! {
+                        <tr><td></td><td>"Delivery"</td><td class="number">{amount(order.delivery_fee)}</td></tr>
+                    })}
                     <tr><td></td><th scope="row">"Total"</th><td class="number" data-test="total">{amount(order.total_amount)}</td></tr>
                 </tfoot>
             </table>
             <dl class="facts">
-                <dt>"Address"</dt>
-                <dd>{order.delivery_address.unwrap_or_else(|| "—".into())}</dd>
+                <dt>"How"</dt>
+                <dd data-test="fulfilment">{fulfilment}</dd>
+                <dt>"Paying"</dt>
+                <dd data-test="payment">{paying}</dd>
                 <dt>"Notes"</dt>
                 <dd>{order.notes.unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Read with"</dt>
@@ -197,6 +218,22 @@ fn details_view(order: OrderDto) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// "Card", "Cash, change for $50.00", or a dash when the customer did not say.
+fn payment_text(order: &OrderDto) -> String {
+    let how = match order.payment_method {
+        Some(method) => payment_name(method),
+        None if order.cash_change_for.is_some() => payment_name(PaymentMethod::Cash),
+        None => return "—".into(),
+    };
+    match order.cash_change_for {
+        Some(note) => format!(
+            "{how}, change for {}",
+            money::display(money::from_decimal(note, &order.currency).unwrap_or(0), &order.currency)
+        ),
+        None => how.to_string(),
+    }
 }
 
 /// When each step happened, and every reply sent about the order.

@@ -1,8 +1,9 @@
-//! Changing an order from its page: the lines (picked from the catalog), the address and the
-//! notes, saved together; and the driver who takes it.
+//! Changing an order from its page: the lines (picked from the catalog), pickup or delivery,
+//! payment, the address and the notes, saved together; and the driver who takes it.
 
 use leptos::prelude::*;
 
+use super::order_parts::Terms;
 use crate::{
     api::{
         business::list_drivers,
@@ -59,6 +60,7 @@ pub fn EditOrder(order: OrderDto, done: Callback<()>) -> impl IntoView {
     );
     let address = RwSignal::new(order.delivery_address.clone().unwrap_or_default());
     let notes = RwSignal::new(order.notes.clone().unwrap_or_default());
+    let terms = Terms::new(Some(order.fulfilment), order.payment_method, order.cash_change_for);
     let save = ServerAction::<UpdateOrder>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
@@ -75,6 +77,9 @@ pub fn EditOrder(order: OrderDto, done: Callback<()>) -> impl IntoView {
                 items: Some(items),
                 delivery_address: Some(address.get_untracked()),
                 notes: Some(notes.get_untracked()),
+                fulfilment: Some(terms.fulfilment()),
+                payment_method: terms.payment_method(),
+                cash_change_for: Some(terms.cash_change_for().unwrap_or(0.0)),
             },
         });
     };
@@ -87,8 +92,9 @@ pub fn EditOrder(order: OrderDto, done: Callback<()>) -> impl IntoView {
                     Err(error) => view! { <p class="error" role="alert">{error.message}</p> }.into_any(),
                 })}
             </Transition>
+            {terms.fields()}
             <label for="edit-address">"Address"</label>
-            <input id="edit-address" bind:value=address autocomplete="off" />
+            <input id="edit-address" bind:value=address autocomplete="off" disabled=move || terms.pickup.get() />
             <label for="edit-notes">"Notes"</label>
             <textarea id="edit-notes" rows="2" bind:value=notes></textarea>
             {move || save.value().get().and_then(Result::err).map(|error| {

@@ -194,6 +194,7 @@ fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, edita
     let auto_confirm = RwSignal::new(business.settings.auto_confirm);
     let threshold = RwSignal::new(format!("{:.0}", business.settings.confidence_threshold * 100.0));
     let whatsapp = RwSignal::new(business.settings.whatsapp_enabled);
+    let merge_window = RwSignal::new(business.settings.merge_window_minutes.to_string());
     let id = business.id;
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -212,6 +213,7 @@ fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, edita
                 auto_confirm: Some(auto_confirm.get_untracked()),
                 confidence_threshold: number(threshold).map(|percent| percent / 100.0),
                 whatsapp_enabled: Some(whatsapp.get_untracked()),
+                merge_window_minutes: merge_window.get_untracked().trim().parse().ok(),
                 templates: None,
             },
         });
@@ -239,6 +241,10 @@ fn BusinessForm(business: BusinessDto, save: ServerAction<UpdateBusiness>, edita
                 <input id="delivery-fee" inputmode="decimal" bind:value=fee />
                 <label for="threshold">"Send orders read with less confidence than this (%) to review"</label>
                 <input id="threshold" type="number" min="0" max="100" bind:value=threshold />
+                <label for="merge-window">
+                    "Minutes in which a customer's next message adds to their open order (0: never)"
+                </label>
+                <input id="merge-window" type="number" min="0" max="120" bind:value=merge_window />
                 <label class="toggle">
                     <input type="checkbox" bind:checked=auto_confirm />
                     "Confirm orders read with enough confidence by themselves"
@@ -267,7 +273,7 @@ fn TemplatesForm(
     editable: bool,
 ) -> impl IntoView {
     let current = business.settings.templates;
-    let fields: [(&'static str, &'static str, String); 7] = [
+    let fields: [(&'static str, &'static str, String); 9] = [
         ("order_confirmation", "Order confirmed", current.order_confirmation),
         ("order_received", "Order received", current.order_received),
         ("needs_review", "Needs a person", current.needs_review),
@@ -278,6 +284,12 @@ fn TemplatesForm(
             "cancel_requested",
             "Cancellation a person must confirm",
             current.cancel_requested,
+        ),
+        ("order_updated", "Order changed by the customer", current.order_updated),
+        (
+            "change_requested",
+            "Change a person must look at",
+            current.change_requested,
         ),
     ];
     let texts = fields.map(|(key, title, text)| (key, title, RwSignal::new(text)));
@@ -296,6 +308,8 @@ fn TemplatesForm(
                     delivered: text(4),
                     order_cancelled: text(5),
                     cancel_requested: text(6),
+                    order_updated: text(7),
+                    change_requested: text(8),
                 }),
                 ..Default::default()
             },

@@ -316,6 +316,17 @@ impl Catalog {
             .into()
     }
 
+    /// Whether a message names something on the catalog, even where it could not be read as
+    /// an order ("can I get a ham and pineapple pizza?"): a word of four letters or more,
+    /// not one of the lexicon's own, that is a word of some product's name.
+    pub fn is_named_in(&self, message: &str) -> bool {
+        fold(message)
+            .split(|c: char| !(c.is_alphanumeric() || c == '&'))
+            .filter(|word| word.chars().count() >= 4 && lexicon::lookup(word).is_none())
+            .filter_map(|word| self.vocab.get(stem(word)))
+            .any(|id| self.names_a_product(*id))
+    }
+
     /// Whether the product's name or an alias has this folded word in it ("com" in "Frango com
     /// Catupiry").
     pub fn name_has_word(&self, product: usize, word: &str) -> bool {

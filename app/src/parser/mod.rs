@@ -6,8 +6,9 @@
 //! 3. `reader` walks the lines: names, phones, addresses, notes, and each clause's items
 //!    (`items`), matched against the catalog (`catalog`, with typo tolerance from `fuzzy`)
 //!    using the words of five languages (`lexicon`).
-//! 4. `pricing` prices the items from the catalog, checks prices the customer wrote, and
-//!    scores the confidence.
+//! 4. `terms` reads pickup or delivery, the payment method and the change asked for.
+//! 5. `pricing` prices the items from the catalog (no delivery fee for a pickup), checks prices
+//!    the customer wrote, and scores the confidence.
 //!
 //! Pure Rust without I/O: the server runs it on every message, and the browser runs the same
 //! code compiled to WASM for the live preview.
@@ -23,10 +24,11 @@ mod numbers;
 mod output;
 mod pricing;
 mod reader;
+mod terms;
 
 pub use catalog::{Catalog, CatalogError, CatalogOption, CatalogProduct};
 pub use intent::{Intent, intent};
-pub use output::{Action, ParsedItem, ParsedModifier, ParsedOrder};
+pub use output::{Action, Fulfilment, ParsedItem, ParsedModifier, ParsedOrder, PaymentMethod};
 pub use pricing::MAX_ITEMS;
 
 /// WhatsApp caps a message at 65,536 characters; anything longer is cut there.
@@ -51,5 +53,6 @@ pub fn parse(message: &str, catalog: &Catalog) -> ParsedOrder {
     let folded = fold::Folded::new(message);
     let lines = grammar::lex(&folded.text).unwrap_or_default();
     let reading = reader::Reader::new(message, &folded, catalog).read(&lines);
-    pricing::assemble(reading, message, &folded, catalog, warnings)
+    let terms = terms::read(&folded.text);
+    pricing::assemble(reading, message, &folded, catalog, terms, warnings)
 }

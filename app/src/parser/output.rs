@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use super::lexicon::Action;
+pub use entity::enums::{Fulfilment, PaymentMethod};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParsedOrder {
@@ -11,6 +12,14 @@ pub struct ParsedOrder {
     pub phone: Option<String>,
     pub address: Option<String>,
     pub notes: Option<String>,
+    /// "pickup", "vou retirar": collected, so no delivery fee; `None` when not said.
+    #[serde(default)]
+    pub fulfilment: Option<Fulfilment>,
+    #[serde(default)]
+    pub payment_method: Option<PaymentMethod>,
+    /// "change for 50": the note a cash payment needs change for.
+    #[serde(default)]
+    pub cash_change_for: Option<f64>,
     pub items: Vec<ParsedItem>,
     /// Lines that look like order lines but name nothing in the catalog, as written.
     pub unmatched: Vec<String>,

@@ -6,8 +6,9 @@ use super::{
     fold::Folded,
     items::Draft,
     lexicon::Action,
-    output::{ParsedItem, ParsedModifier, ParsedOrder},
+    output::{Fulfilment, ParsedItem, ParsedModifier, ParsedOrder},
     reader::Reading,
+    terms::Terms,
 };
 use crate::money;
 
@@ -23,6 +24,7 @@ pub fn assemble(
     original: &str,
     folded: &Folded,
     catalog: &Catalog,
+    terms: Terms,
     mut warnings: Vec<String>,
 ) -> ParsedOrder {
     let currency = catalog.currency();
@@ -83,7 +85,11 @@ pub fn assemble(
             notes: (!notes.is_empty()).then(|| notes.join("; ")),
         });
     }
-    let delivery_fee = if items.is_empty() { 0 } else { catalog.delivery_fee() };
+    let delivery_fee = if items.is_empty() || terms.fulfilment == Some(Fulfilment::Pickup) {
+        0
+    } else {
+        catalog.delivery_fee()
+    };
     let total = subtotal.saturating_add(delivery_fee);
     if let Some(stated) = reading.stated_total.and_then(|p| money::from_decimal(p, currency))
         && !items.is_empty()
@@ -108,8 +114,11 @@ pub fn assemble(
     ParsedOrder {
         customer_name: reading.customer_name,
         phone: reading.phone,
-        address: reading.address,
+        address: reading.address.filter(|_| terms.fulfilment != Some(Fulfilment::Pickup)),
         notes,
+        fulfilment: terms.fulfilment,
+        payment_method: terms.payment_method,
+        cash_change_for: terms.cash_change_for,
         items,
         unmatched: reading.unmatched,
         subtotal: decimal(subtotal),

@@ -87,6 +87,10 @@ pub async fn update(
         );
         settings.confidence_threshold = threshold;
     }
+    if let Some(minutes) = changes.merge_window_minutes {
+        check.check(minutes <= 120, "merge_window_minutes", "use 0 to 120 minutes");
+        settings.merge_window_minutes = minutes;
+    }
     if let Some(templates) = changes.templates {
         apply_templates(&mut check, &mut settings.templates, templates);
     }
@@ -174,6 +178,7 @@ fn to_dto(business: businesses::Model, stats: BusinessStats) -> BusinessDto {
             delivery_fee: money::to_decimal(settings.delivery_fee, &business.currency),
             confidence_threshold: settings.confidence_threshold,
             whatsapp_enabled: settings.whatsapp_enabled,
+            merge_window_minutes: settings.merge_window_minutes,
             templates: settings.templates,
         },
         id: business.id,
@@ -230,6 +235,12 @@ fn apply_templates(check: &mut Validator, templates: &mut MessageTemplates, chan
             "cancel_requested",
             changes.cancel_requested,
             &mut templates.cancel_requested,
+        ),
+        ("order_updated", changes.order_updated, &mut templates.order_updated),
+        (
+            "change_requested",
+            changes.change_requested,
+            &mut templates.change_requested,
         ),
     ];
     for (name, change, slot) in slots {

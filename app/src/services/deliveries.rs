@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{
     businesses, deliveries, drivers,
-    enums::{DeliveryStatus, OrderStatus, Role},
+    enums::{DeliveryStatus, Fulfilment, OrderStatus, Role},
     orders as order_rows,
 };
 use sea_orm::{
@@ -42,6 +42,11 @@ pub async fn assign(
     caller.require(Permission::ManageOrders)?;
     let txn = crate::services::transaction::begin(db).await?;
     let order = orders::visible_order(&txn, caller, order_id).await?;
+    if order.fulfilment == Fulfilment::Pickup {
+        return Err(ServiceError::Conflict(
+            "the customer collects this order at the shop; it has no driver".into(),
+        ));
+    }
     if !matches!(order.status, OrderStatus::Confirmed | OrderStatus::Preparing) {
         return Err(ServiceError::Conflict(format!(
             "a driver takes confirmed or preparing orders; this one is {}",

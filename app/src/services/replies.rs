@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use entity::{
     businesses, deliveries, drivers,
-    enums::{OrderStatus, OutboundStatus, Transport},
+    enums::{Fulfilment, OrderStatus, OutboundStatus, PaymentMethod, Transport},
     inbound_messages, order_items, orders, outbound_messages,
 };
 use sea_orm::{
@@ -36,6 +36,8 @@ pub enum Template {
     Delivered,
     OrderCancelled,
     CancelRequested,
+    OrderUpdated,
+    ChangeRequested,
 }
 
 impl Template {
@@ -48,6 +50,8 @@ impl Template {
             Self::Delivered => "delivered",
             Self::OrderCancelled => "order_cancelled",
             Self::CancelRequested => "cancel_requested",
+            Self::OrderUpdated => "order_updated",
+            Self::ChangeRequested => "change_requested",
         }
     }
 
@@ -60,6 +64,8 @@ impl Template {
             Self::Delivered => &templates.delivered,
             Self::OrderCancelled => &templates.order_cancelled,
             Self::CancelRequested => &templates.cancel_requested,
+            Self::OrderUpdated => &templates.order_updated,
+            Self::ChangeRequested => &templates.change_requested,
         }
     }
 
@@ -114,6 +120,12 @@ pub struct Context<'a> {
     pub eta_minutes: i64,
     /// Who is bringing the order, for the delivery update.
     pub driver: Option<&'a drivers::Model>,
+    /// What the customer's latest message changed in the order, for `{changes}`.
+    pub changes: Option<&'a str>,
+    /// The address is the one the customer's earlier orders went to, not one they wrote now.
+    pub saved_address: bool,
+    /// What the customer asked for that the business marked unavailable.
+    pub unavailable: &'a [String],
 }
 
 /// The template filled from the order and its lines.
@@ -132,17 +144,40 @@ pub fn values(context: &Context<'_>, order: &orders::Model, lines: &[order_items
         .map(|line| item_line(line, &order.currency))
         .collect::<Vec<_>>()
         .join("\n");
+    let total = money::display(order.total_amount, &order.currency);
+    let address = match (order.fulfilment, order.delivery_address.as_deref()) {
+        (Fulfilment::Pickup, _) => Some("for pickup at the shop".to_string()),
+        (Fulfilment::Delivery, Some(address)) if context.saved_address => Some(format!(
+            "to {address} (where your last order went; reply with a new address to change it)"
+        )),
+        (Fulfilment::Delivery, Some(address)) => Some(format!("to {address}")),
+        (Fulfilment::Delivery, None) => None,
+    };
+    let fulfilment = match order.fulfilment {
+        Fulfilment::Pickup => "for pickup at the shop",
+        Fulfilment::Delivery => "for delivery",
+    };
+    let paying = (order.payment_method.is_some() || order.cash_change_for.is_some())
+        .then(|| payment(order.payment_method, order.cash_change_for, &order.currency));
     let mut values = BTreeMap::from([
         ("customer_name", customer.to_string()),
         ("order_number", order.order_number.to_string()),
         ("order_items", items),
-        ("total", money::display(order.total_amount, &order.currency)),
+        ("summary", summary(lines, &total, &[address.clone(), paying.clone()])),
+        ("total", total),
         ("delivery_time", format!("about {} minutes", context.eta_minutes)),
         ("estimated_time", format!("{} minutes", context.eta_minutes)),
         ("business_name", context.business.name.clone()),
     ]);
     if let Some(token) = order.tracking_token.as_deref() {
         values.insert("tracking_link", context.outlets.tracking_link(token));
+    }
+    values.extend(address.map(|address| ("address", address)));
+    values.insert("fulfilment", fulfilment.to_string());
+    values.extend(paying.map(|paying| ("payment", paying)));
+    values.extend(context.changes.map(|changes| ("changes", changes.to_string())));
+    if let Some(names) = unavailable(context.unavailable) {
+        values.insert("unavailable", names);
     }
     match context.driver {
         Some(driver) => {
@@ -192,8 +227,16 @@ pub async fn sample(
         outlets,
         eta_minutes: eta::from_confirmation(db, business.id, Utc::now()).await?,
         driver: driver.as_ref(),
+        changes: None,
+        saved_address: false,
+        unavailable: &[],
     };
-    Ok(values(&context, &order, &lines))
+    let mut values = values(&context, &order, &lines);
+    // A change such as a follow-up would make, so its reply can be previewed too.
+    if let Some(line) = lines.first() {
+        values.insert("changes".into(), format!("added {}", short_item(line)));
+    }
+    Ok(values)
 }
 
 /// The order's driver, or any of the business's, stands in for the delivery update.
@@ -226,19 +269,74 @@ fn item_line(line: &order_items::Model, currency: &str) -> String {
     if let Some(variant) = &line.variant {
         text.push_str(&format!(" ({variant})"));
     }
-    for modifier in line.modifiers.as_array().into_iter().flatten() {
-        let Some(name) = modifier.get("name").and_then(Value::as_str) else {
-            continue;
-        };
-        let removed = modifier.get("action").and_then(Value::as_str) == Some("remove");
-        text.push_str(&if removed {
-            format!(", no {}", name.to_lowercase())
-        } else {
-            format!(", {}", name.to_lowercase())
-        });
+    for modifier in modifiers(line) {
+        text.push_str(&format!(", {modifier}"));
     }
     text.push_str(&format!(" — {}", money::display(line.line_total, currency)));
     text
+}
+
+/// What Novi read, said back in one line so the customer can correct it: `2× Margherita
+/// (Large, no onions), 1× Coke 2L — $38.46, to 12 Harbour Rd`; empty when nothing was read.
+fn summary(lines: &[order_items::Model], total: &str, terms: &[Option<String>]) -> String {
+    if lines.is_empty() {
+        return String::new();
+    }
+    let items = lines.iter().map(short_item).collect::<Vec<_>>().join(", ");
+    std::iter::once(format!("{items} — {total}"))
+        .chain(terms.iter().flatten().cloned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "paying by card", "paying in cash, change for $50.00".
+pub fn payment(method: Option<PaymentMethod>, change_for: Option<i64>, currency: &str) -> String {
+    let how = match method {
+        Some(PaymentMethod::Cash) | None => "paying in cash",
+        Some(PaymentMethod::Card) => "paying by card",
+        Some(PaymentMethod::Pix) => "paying by Pix",
+        Some(PaymentMethod::Transfer) => "paying by bank transfer",
+        Some(PaymentMethod::Other) => "paying another way",
+    };
+    match change_for {
+        Some(note) => format!("{how}, change for {}", money::display(note, currency)),
+        None => how.to_string(),
+    }
+}
+
+/// "Sorry, Tiramisu is not available right now…", or nothing when all is.
+fn unavailable(names: &[String]) -> Option<String> {
+    let (last, rest) = names.split_last()?;
+    let listed = if rest.is_empty() {
+        format!("{last} is")
+    } else {
+        format!("{} and {last} are", rest.join(", "))
+    };
+    Some(format!(
+        "Sorry, {listed} not available right now; a person will suggest something else."
+    ))
+}
+
+/// `2× Margherita (Large, extra cheese, no onions)`
+pub(crate) fn short_item(line: &order_items::Model) -> String {
+    let details: Vec<String> = line.variant.iter().cloned().chain(modifiers(line)).collect();
+    if details.is_empty() {
+        format!("{} {}", quantity(line), line.name)
+    } else {
+        format!("{} {} ({})", quantity(line), line.name, details.join(", "))
+    }
+}
+
+/// A line's modifiers as the customer would say them: "extra cheese", "no onions".
+fn modifiers(line: &order_items::Model) -> impl Iterator<Item = String> + '_ {
+    line.modifiers.as_array().into_iter().flatten().filter_map(|modifier| {
+        let name = modifier.get("name").and_then(Value::as_str)?.to_lowercase();
+        Some(match modifier.get("action").and_then(Value::as_str) {
+            Some("remove") => format!("no {name}"),
+            Some("extra") => format!("extra {name}"),
+            _ => name,
+        })
+    })
 }
 
 /// `2×`, or `1.5 kg` for what is sold by measure.

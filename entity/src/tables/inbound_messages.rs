@@ -28,6 +28,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Handled again no earlier than this, after a failed attempt.
     pub process_after: Option<DateTimeUtc>,
+    /// The order this message changed after the one that made it (a follow-up, a reply
+    /// quoting the order, a cancellation); the message that made an order is the order's own
+    /// `inbound_message_id`.
+    pub order_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-use crate::enums::{OrderSource, OrderStatus};
+use crate::enums::{Fulfilment, OrderSource, OrderStatus, PaymentMethod};
 
 /// An order, priced in minor units of `currency`. `response_times` maps each step
 /// (`received`, `parsed`, `confirmed`, `out_for_delivery`, `delivered`, …) to when it happened.
@@ -37,6 +37,12 @@ pub struct Model {
     /// What staff should look at: the customer changed or deleted their message after
     /// confirmation, or asked for something the pipeline could not apply.
     pub attention: Option<String>,
+    /// Collected at the shop (no delivery fee, no driver) or delivered.
+    pub fulfilment: Fulfilment,
+    pub payment_method: Option<PaymentMethod>,
+    /// The note the customer pays a cash order with, in minor units, so the driver brings
+    /// change.
+    pub cash_change_for: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc, Weekday};
 use entity::{
     businesses, customers, deliveries, drivers,
-    enums::{DeliveryStatus, InboundStatus, OrderSource, OrderStatus, Transport},
+    enums::{DeliveryStatus, Fulfilment, InboundStatus, OrderSource, OrderStatus, Transport},
     inbound_messages, order_items, orders, products,
 };
 use migration::bulk;
@@ -288,6 +288,7 @@ impl Batch {
                 revoked_at: Set(None),
                 created_at: Set(created_at),
                 process_after: Set(None),
+                order_id: Set(None),
             });
             id
         });
@@ -361,6 +362,13 @@ impl Batch {
             customer_name: Set(Some(name)),
             customer_phone: Set(Some(phone)),
             delivery_address: Set(address),
+            fulfilment: Set(if is_delivery {
+                Fulfilment::Delivery
+            } else {
+                Fulfilment::Pickup
+            }),
+            payment_method: Set(None),
+            cash_change_for: Set(None),
             notes: Set(notes),
             subtotal: Set(subtotal),
             delivery_fee: Set(fee),

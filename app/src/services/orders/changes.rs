@@ -4,7 +4,7 @@
 use chrono::Utc;
 use entity::{
     businesses,
-    enums::{OrderSource, OrderStatus},
+    enums::{Fulfilment, OrderSource, OrderStatus},
     orders, products,
 };
 use sea_orm::{
@@ -53,6 +53,13 @@ pub async fn create(
         .delivery_fee
         .map(|fee| money::from_decimal(fee, &business.currency).filter(|fee| *fee >= 0));
     check.check(!matches!(fee, Some(None)), "delivery_fee", "use an amount of 0 or more");
+    let fulfilment = order.fulfilment.unwrap_or(Fulfilment::Delivery);
+    check.check(
+        fulfilment == Fulfilment::Delivery || fee.flatten().unwrap_or(0) == 0,
+        "delivery_fee",
+        "a pickup order has no delivery fee",
+    );
+    let change = cash_change(&mut check, order.cash_change_for, &business.currency);
     check.finish()?;
 
     let lines = pricing::price(&catalog(db, business.id).await?, &business.currency, &order.items)?;
@@ -80,7 +87,10 @@ pub async fn create(
         status: Set(OrderStatus::Pending),
         customer_name: Set(name),
         customer_phone: Set(phone),
-        delivery_address: Set(address),
+        delivery_address: Set(address.filter(|_| fulfilment == Fulfilment::Delivery)),
+        fulfilment: Set(fulfilment),
+        payment_method: Set(order.payment_method),
+        cash_change_for: Set(change),
         notes: Set(notes),
         subtotal: Set(subtotal),
         delivery_fee: Set(delivery_fee),
@@ -128,6 +138,17 @@ async fn insert(db: &DatabaseConnection, business_id: i64, planned: store::Plann
         .ok_or_else(|| ServiceError::Internal("an inserted order did not come back".into()))
 }
 
+/// The note a cash payment needs change for, in minor units: 0 or more.
+fn cash_change(check: &mut Validator, amount: Option<f64>, currency: &str) -> Option<i64> {
+    let minor = amount.map(|amount| money::from_decimal(amount, currency).filter(|minor| *minor >= 0));
+    check.check(
+        !matches!(minor, Some(None)),
+        "cash_change_for",
+        "use an amount of 0 or more",
+    );
+    minor.flatten()
+}
+
 /// Tells the business's dashboards; a failure to read the order back only costs the event.
 pub(crate) async fn publish(db: &DatabaseConnection, outlets: &Outlets, kind: EventKind, id: i64) {
     match orders::Entity::find_by_id(id).one(db).await {
@@ -165,7 +186,19 @@ pub async fn update(
     let mut check = Validator::default();
     let delivery_address = check.text("delivery_address", changes.delivery_address, 500);
     let notes = check.text("notes", changes.notes, 1000);
+    let change = cash_change(&mut check, changes.cash_change_for, &order.currency);
     check.finish()?;
+    // Delivered after all: the business's fee applies again.
+    let delivery_fee = match (order.fulfilment, changes.fulfilment) {
+        (Fulfilment::Pickup, Some(Fulfilment::Delivery)) => {
+            let business = businesses::Entity::find_by_id(order.business_id)
+                .one(&txn)
+                .await?
+                .ok_or(ServiceError::NotFound("business"))?;
+            Some(crate::services::businesses::settings(&business).delivery_fee)
+        }
+        _ => None,
+    };
     let lines = match &changes.items {
         Some(items) => Some(pricing::price(
             &catalog(&txn, order.business_id).await?,
@@ -178,6 +211,10 @@ pub async fn update(
         lines,
         delivery_address,
         notes: notes.map(Some),
+        delivery_fee,
+        fulfilment: changes.fulfilment,
+        payment_method: changes.payment_method,
+        cash_change_for: changes.cash_change_for.map(|_| change.filter(|note| *note > 0)),
         ..Default::default()
     };
     store::edit(&txn, &Actor::from(user), "order_updated", order, edit).await?;

@@ -16,6 +16,12 @@ pub async fn of_order(db: &DatabaseConnection, caller: &Caller, id: i64) -> Resu
         Some(message_id) => inbound_messages::Entity::find_by_id(message_id).one(db).await?,
         None => None,
     };
+    let later = inbound_messages::Entity::find()
+        .filter(inbound_messages::Column::OrderId.eq(order.id))
+        .filter(inbound_messages::Column::BusinessId.eq(order.business_id))
+        .order_by_asc(inbound_messages::Column::Id)
+        .all(db)
+        .await?;
     let replies = outbound_messages::Entity::find()
         .filter(outbound_messages::Column::OrderId.eq(order.id))
         .filter(outbound_messages::Column::BusinessId.eq(order.business_id))
@@ -23,14 +29,8 @@ pub async fn of_order(db: &DatabaseConnection, caller: &Caller, id: i64) -> Resu
         .all(db)
         .await?;
     Ok(Conversation {
-        message: message.map(|message| CustomerMessage {
-            body: message.body,
-            sender: message.push_name,
-            in_group: message.group_id.is_some(),
-            sent_at: message.sent_at,
-            edited_at: message.edited_at,
-            deleted_at: message.revoked_at,
-        }),
+        message: message.map(customer_message),
+        later: later.into_iter().map(customer_message).collect(),
         replies: replies
             .into_iter()
             .map(|reply| SentReply {
@@ -42,4 +42,15 @@ pub async fn of_order(db: &DatabaseConnection, caller: &Caller, id: i64) -> Resu
             })
             .collect(),
     })
+}
+
+fn customer_message(message: inbound_messages::Model) -> CustomerMessage {
+    CustomerMessage {
+        body: message.body,
+        sender: message.push_name,
+        in_group: message.group_id.is_some(),
+        sent_at: message.sent_at,
+        edited_at: message.edited_at,
+        deleted_at: message.revoked_at,
+    }
 }

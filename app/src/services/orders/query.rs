@@ -180,6 +180,9 @@ fn to_dto(order: orders::Model, items: Vec<order_items::Model>, delivery: Option
         customer_name: order.customer_name,
         customer_phone: order.customer_phone,
         delivery_address: order.delivery_address,
+        fulfilment: order.fulfilment,
+        payment_method: order.payment_method,
+        cash_change_for: order.cash_change_for.map(|note| money::to_decimal(note, &currency)),
         notes: order.notes,
         items: items
             .into_iter()

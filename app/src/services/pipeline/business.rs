@@ -26,10 +26,36 @@ impl Business {
         parser::parse(text, &self.priced.catalog)
     }
 
-    /// Where a parsed order starts: review when unsure or nothing matched, confirmed at once
-    /// when the business lets Novi confirm, otherwise waiting for staff.
+    /// Whether a message is for a person to read as an order: it reads as one, or it names
+    /// something on the catalog that Novi could not make an order of.
+    pub fn is_order_like(&self, text: &str, parsed: &ParsedOrder) -> bool {
+        parsed.is_order() || self.priced.catalog.is_named_in(text)
+    }
+
+    /// The products asked for that the business marked unavailable, by name.
+    pub fn unavailable(&self, parsed: &ParsedOrder) -> Vec<String> {
+        let mut names: Vec<String> = parsed
+            .items
+            .iter()
+            .filter(|item| {
+                item.product_id
+                    .and_then(|id| self.priced.products.get(&id))
+                    .is_some_and(|product| !product.is_available)
+            })
+            .map(|item| item.product.clone())
+            .collect();
+        names.dedup();
+        names
+    }
+
+    /// Where a parsed order starts: review when unsure, when nothing matched or something asked
+    /// for is unavailable, confirmed at once when the business lets Novi confirm, otherwise
+    /// waiting for staff.
     pub fn status_for(&self, parsed: &ParsedOrder) -> OrderStatus {
-        if parsed.items.is_empty() || parsed.confidence < self.settings.confidence_threshold {
+        if parsed.items.is_empty()
+            || parsed.confidence < self.settings.confidence_threshold
+            || !self.unavailable(parsed).is_empty()
+        {
             OrderStatus::NeedsReview
         } else if self.settings.auto_confirm {
             OrderStatus::Confirmed
@@ -45,6 +71,9 @@ impl Business {
             outlets,
             eta_minutes: self.eta_minutes,
             driver: None,
+            changes: None,
+            saved_address: false,
+            unavailable: &[],
         }
     }
 }

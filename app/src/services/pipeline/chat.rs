@@ -14,14 +14,14 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{
-    Handled, Scope,
+    Handled, Scope, amend,
     business::{Business, notes_of},
     lines::Lines,
 };
 use crate::{
     error::ServiceError,
     events::EventKind,
-    parser::{self, Intent},
+    parser::{self, Intent, ParsedOrder},
     services::{
         actor::{Actor, ChatCustomer},
         orders::{event, store},
@@ -68,6 +68,7 @@ pub async fn amendment(
     scope: &Scope<'_>,
     business: &Business,
     message: &inbound_messages::Model,
+    parsed: &ParsedOrder,
 ) -> Result<Option<Handled>, ServiceError> {
     // A quote of a delivered or cancelled order ("same again, please") is a new message.
     let Some(order) = quoted_order(txn, message)
@@ -105,14 +106,18 @@ pub async fn amendment(
         );
         store::flag(txn, order, note).await?
     } else {
-        match amended_lines(txn, business, message, &order).await? {
-            Some(new_lines) => amend(txn, scope, business, message, order, new_lines).await?,
+        // Once confirmed the kitchen may have started: the change stands, and staff are told.
+        let attention = (order.status == OrderStatus::Confirmed)
+            .then(|| format!("The customer changed the order after confirmation: «{}»", message.body));
+        match amend::apply(txn, scope, business, message, order.clone(), parsed, attention).await? {
+            Some(updated) => updated,
             None => {
                 let note = format!("The customer replied about the order: «{}»", message.body);
                 store::flag(txn, order, note).await?
             }
         }
     };
+    amend::belongs_to(txn, message, &updated).await?;
     Ok(Some(Handled {
         events: vec![event(EventKind::OrderUpdated, &updated)],
         status: InboundStatus::Processed,
@@ -169,6 +174,7 @@ async fn cancel_by_chat(
     let body = replies::body(template, &business.reply_context(scope.outlets), &updated, &lines);
     let key = format!("order:{}:{}:{}", updated.id, template.name(), message.id);
     replies::queue(txn, &updated, &Chat::of(message), template, body, key).await?;
+    amend::belongs_to(txn, message, &updated).await?;
     Ok(Handled {
         events: vec![event(EventKind::OrderUpdated, &updated)],
         status: InboundStatus::Processed,
@@ -241,119 +247,6 @@ async fn quoted_order(
         .lock_exclusive()
         .one(txn)
         .await?)
-}
-
-/// The order's lines after the reply: "make it 3" sets the quantity of a one-line order (or
-/// of the items it names), anything else that parses is added. `None` when nothing applies.
-async fn amended_lines(
-    txn: &DatabaseTransaction,
-    business: &Business,
-    message: &inbound_messages::Model,
-    order: &orders::Model,
-) -> Result<Option<Vec<order_items::Model>>, ServiceError> {
-    let mut current = store::lines_of(txn, order.id).await?;
-    let change = Change::read(&message.body);
-    if let (Change::Quantity(quantity), [line]) = (change, current.as_mut_slice()) {
-        set_quantity(line, quantity);
-        return Ok(Some(current));
-    }
-    let parsed = business.parse(&message.body);
-    let added = Lines::parsed(&parsed, &business.priced).items;
-    if added.is_empty() {
-        return Ok(None);
-    }
-    for line in added {
-        let same = current
-            .iter_mut()
-            .find(|old| old.product_id.is_some() && old.product_id == line.product_id && old.variant == line.variant);
-        match same {
-            Some(old) if change != Change::None => set_quantity(old, line.quantity),
-            _ => current.push(line),
-        }
-    }
-    Ok(Some(current))
-}
-
-fn set_quantity(line: &mut order_items::Model, quantity: f64) {
-    line.quantity = quantity;
-    line.line_total = (line.unit_price as f64 * quantity).round() as i64;
-}
-
-/// What a reply asks for before any item is read.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Change {
-    /// "make it 3", "change it to 2 please".
-    Quantity(f64),
-    /// "make it 2 cokes": quantities of the items named.
-    Named,
-    None,
-}
-
-impl Change {
-    fn read(text: &str) -> Self {
-        let lower = text.to_lowercase();
-        let words: Vec<&str> = lower
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|word| !word.is_empty())
-            .collect();
-        let rest = match words.as_slice() {
-            ["make" | "change", "it" | "that" | "them", "to", rest @ ..]
-            | ["make" | "change", "it" | "that" | "them" | "to", rest @ ..]
-            | ["actually" | "instead", rest @ ..] => rest,
-            _ => return Self::None,
-        };
-        const POLITE: [&str; 6] = ["please", "pls", "instead", "thanks", "thank", "you"];
-        match rest {
-            [number, tail @ ..] if tail.iter().all(|word| POLITE.contains(word)) => {
-                number_word(number).map_or(Self::Named, Self::Quantity)
-            }
-            _ => Self::Named,
-        }
-    }
-}
-
-fn number_word(word: &str) -> Option<f64> {
-    const WORDS: [&str; 12] = [
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    ];
-    let number = word
-        .parse::<u32>()
-        .ok()
-        .or_else(|| WORDS.iter().position(|w| *w == word).map(|i| i as u32 + 1))?;
-    (1..=100).contains(&number).then_some(number as f64)
-}
-
-async fn amend(
-    txn: &DatabaseTransaction,
-    scope: &Scope<'_>,
-    business: &Business,
-    message: &inbound_messages::Model,
-    order: orders::Model,
-    new_lines: Vec<order_items::Model>,
-) -> Result<orders::Model, ServiceError> {
-    // Once confirmed the kitchen may have started: the change stands, and staff are told.
-    let attention = (order.status == OrderStatus::Confirmed)
-        .then(|| format!("The customer changed the order after confirmation: «{}»", message.body));
-    let edit = store::Edit {
-        lines: Some(new_lines),
-        attention,
-        message: Some(message.body.clone()),
-        ..Default::default()
-    };
-    let customer = Actor::Customer(ChatCustomer::of(message));
-    let (updated, lines) = store::edit(txn, &customer, "order_amended", order, edit).await?;
-    let template = Template::for_status(updated.status);
-    let body = replies::body(template, &business.reply_context(scope.outlets), &updated, &lines);
-    replies::queue(
-        txn,
-        &updated,
-        &Chat::of(message),
-        template,
-        body,
-        format!("order:{}:amended:{}", updated.id, message.id),
-    )
-    .await?;
-    Ok(updated)
 }
 
 /// The edited message, read again: the order takes its items and the status they read as
@@ -479,20 +372,4 @@ async fn cancel_as_customer(
     }
     store::audit(txn, &customer, "order_change_refused", &order, None, Some(refusal)).await?;
     Ok(Cancelling::Refused(order))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_what_a_reply_asks_for() {
-        assert_eq!(Change::read("make it 3"), Change::Quantity(3.0));
-        assert_eq!(Change::read("Make it three please"), Change::Quantity(3.0));
-        assert_eq!(Change::read("change it to 2"), Change::Quantity(2.0));
-        assert_eq!(Change::read("actually 4 thanks"), Change::Quantity(4.0));
-        assert_eq!(Change::read("make it 2 cokes"), Change::Named);
-        assert_eq!(Change::read("add a coke"), Change::None);
-        assert_eq!(Change::read("make it 500"), Change::Named);
-    }
 }

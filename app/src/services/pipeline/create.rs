@@ -5,7 +5,7 @@ use std::{collections::BTreeMap, sync::Arc};
 
 use chrono::Utc;
 use entity::{
-    enums::{OrderSource, OrderStatus, OutboundStatus},
+    enums::{Fulfilment, OrderSource, OrderStatus, OutboundStatus},
     inbound_messages, orders, outbound_messages,
 };
 use sea_orm::{DatabaseTransaction, EntityTrait, Set, sea_query::OnConflict};
@@ -20,6 +20,7 @@ use crate::{
     error::ServiceError,
     events::Event,
     events::EventKind,
+    money,
     parser::ParsedOrder,
     services::{
         actor::{Actor, ChatCustomer},
@@ -33,6 +34,8 @@ pub struct ParsedMessage {
     pub message: inbound_messages::Model,
     pub business: Arc<Business>,
     pub parsed: ParsedOrder,
+    /// The address is the customer's saved one, not one the message gave.
+    pub saved_address: bool,
 }
 
 /// Writes every message's order with its customer, lines and reply; answers their events.
@@ -73,7 +76,16 @@ async fn write_for_business(
             order_id: Set(Some(order.id)),
             transport: Set(chat.transport),
             chat_id: Set(chat.chat_id),
-            body: Set(replies::body(template, &context, order, lines)),
+            body: Set(replies::body(
+                template,
+                &replies::Context {
+                    saved_address: message.saved_address,
+                    unavailable: &business.unavailable(&message.parsed),
+                    ..context
+                },
+                order,
+                lines,
+            )),
             template: Set(Some(template.name().to_string())),
             quoted_external_id: Set(chat.quoted),
             idempotency_key: Set(replies::key(order.id, template)),
@@ -125,6 +137,11 @@ fn order_of(message: &ParsedMessage, now: chrono::DateTime<Utc>) -> store::Plann
             customer_name: Set(name),
             customer_phone: Set(phone),
             delivery_address: Set(parsed.address.as_deref().map(|address| clip(address, 500))),
+            fulfilment: Set(parsed.fulfilment.unwrap_or(Fulfilment::Delivery)),
+            payment_method: Set(parsed.payment_method),
+            cash_change_for: Set(parsed
+                .cash_change_for
+                .and_then(|amount| money::from_decimal(amount, &message.business.model.currency))),
             notes: Set(notes_of(parsed)),
             subtotal: Set(lines.subtotal),
             delivery_fee: Set(lines.delivery_fee),
@@ -135,7 +152,7 @@ fn order_of(message: &ParsedMessage, now: chrono::DateTime<Utc>) -> store::Plann
             created_at: Set(now),
             updated_at: Set(now),
             tracking_token: Set(Some(store::tracking_token())),
-            attention: Set(None),
+            attention: Set(unavailable_note(&message.business.unavailable(parsed))),
             ..Default::default()
         },
         lines: lines.items,
@@ -143,8 +160,13 @@ fn order_of(message: &ParsedMessage, now: chrono::DateTime<Utc>) -> store::Plann
     }
 }
 
+/// What staff are told about items the business marked unavailable.
+pub fn unavailable_note(names: &[String]) -> Option<String> {
+    (!names.is_empty()).then(|| format!("Asked for what is marked unavailable: {}", names.join(", ")))
+}
+
 /// `15551234567@c.us` → `+15551234567`; ids that are not phone numbers give none.
-fn phone_of(author: &str) -> Option<String> {
+pub fn phone_of(author: &str) -> Option<String> {
     let user = author.split('@').next()?.split(':').next()?;
     (author.ends_with("@c.us") && (6..=15).contains(&user.len()) && user.bytes().all(|b| b.is_ascii_digit()))
         .then(|| format!("+{user}"))

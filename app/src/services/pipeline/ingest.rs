@@ -1,10 +1,15 @@
 //! One inbound message through the pipeline: a new order, a change to the order it started
-//! (edited or deleted in the chat), a reply amending an order, or nothing for Novi.
+//! (edited or deleted in the chat), a reply or a follow-up amending an order, or nothing for
+//! Novi.
 
 use entity::{enums::InboundStatus, inbound_messages, orders};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 
-use super::{Handled, Scope, chat, create::ParsedMessage};
+use super::{
+    Handled, Scope, chat,
+    create::{ParsedMessage, phone_of},
+    follow_ups::{Conversation, saved_address},
+};
 use crate::{
     error::ServiceError,
     parser::{self, Intent},
@@ -41,7 +46,8 @@ pub async fn handle(
     if message.revoked_at.is_some() {
         return Ok(Step::Handled(nothing()));
     }
-    if let Some(handled) = chat::amendment(txn, scope, &business, message).await? {
+    let mut parsed = scope.parse(&business, message);
+    if let Some(handled) = chat::amendment(txn, scope, &business, message, &parsed).await? {
         return Ok(Step::Handled(handled));
     }
     if parser::intent(&message.body) == Some(Intent::Cancel)
@@ -49,14 +55,28 @@ pub async fn handle(
     {
         return Ok(Step::Handled(handled));
     }
-    let parsed = scope.parse(&business, message);
-    if !parsed.is_order() {
+    let conversation = Conversation::of(txn, &business, message).await?;
+    if let Some(handled) = conversation.follow_up(txn, scope, &business, message, &parsed).await? {
+        return Ok(Step::Handled(handled));
+    }
+    // Said to an order under way without anything for it ("the pizza was great"), or naming
+    // nothing on the catalog: not an order.
+    if (conversation.has_active_order() && !parsed.is_order()) || !business.is_order_like(&message.body, &parsed) {
         return Ok(Step::Handled(nothing()));
+    }
+    conversation.fill_in(&business, &mut parsed);
+    let mut saved = false;
+    if parsed.address.is_none()
+        && let Some(phone) = phone_of(&message.author)
+    {
+        parsed.address = saved_address(txn, business.model.id, &phone).await?;
+        saved = parsed.address.is_some();
     }
     Ok(Step::Create(Box::new(ParsedMessage {
         message: message.clone(),
         business,
         parsed,
+        saved_address: saved,
     })))
 }
 

@@ -4,10 +4,12 @@
 //! together or not at all, so a crash or a failed write leaves the messages waiting, and
 //! handling them again repeats nothing.
 
+mod amend;
 mod business;
 mod catalogs;
 mod chat;
 mod create;
+mod follow_ups;
 mod ingest;
 mod lines;
 
@@ -22,7 +24,7 @@ use entity::{
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
     ExprTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, LockBehavior, LockType, Order, Query},
+    sea_query::{Expr, Func, LockBehavior, LockType, Order, Query},
 };
 
 pub use catalogs::Catalogs;
@@ -128,16 +130,30 @@ impl Pipeline {
             txn.rollback().await.map_err(|e| failed(&[])(e.into()))?;
             return Ok(0);
         }
-        let later = rows.split_off(within_budget(&rows));
+        let mut later = rows.split_off(within_budget(&rows));
+        let behind = behind_others(&txn, &rows).await.map_err(|e| failed(&[])(e.into()))?;
+        if !behind.is_empty() {
+            let (waiting, ready) = rows.into_iter().partition(|row| behind.contains(&row.id));
+            rows = ready;
+            later.extend::<Vec<_>>(waiting);
+        }
         put_back(&txn, &later).await.map_err(|e| failed(&[])(e.into()))?;
+        if rows.is_empty() {
+            txn.commit().await.map_err(|e| failed(&[])(e.into()))?;
+            return Ok(0);
+        }
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         let mut events = Vec::new();
         let mut statuses: HashMap<InboundStatus, Vec<i64>> = HashMap::new();
         let mut new_orders = Vec::new();
         for row in &rows {
-            // A reply may quote (or a "cancel" mean) an order this very batch is about to
-            // make: make those first.
-            let refers_back = row.quoted_external_id.is_some() || crate::parser::intent(&row.body).is_some();
+            // A reply may quote (or a "cancel" or a follow-up mean) an order this very batch
+            // is about to make: make those first.
+            let refers_back = row.quoted_external_id.is_some()
+                || crate::parser::intent(&row.body).is_some()
+                || new_orders
+                    .iter()
+                    .any(|new: &create::ParsedMessage| same_sender(&new.message, row));
             if refers_back && !new_orders.is_empty() {
                 let made = create::write(&txn, &scope, std::mem::take(&mut new_orders)).await;
                 events.extend(made.map_err(failed(&ids))?);
@@ -229,6 +245,11 @@ impl Pipeline {
     }
 }
 
+/// Two messages from one person in one chat of one business.
+fn same_sender(a: &inbound_messages::Model, b: &inbound_messages::Model) -> bool {
+    a.business_id == b.business_id && a.chat_id == b.chat_id && a.author == b.author
+}
+
 fn due() -> Condition {
     Condition::all().add(Column::Status.eq(InboundStatus::Received)).add(
         Condition::any()
@@ -274,6 +295,46 @@ fn within_budget(rows: &[inbound_messages::Model]) -> usize {
             read > BATCH_BYTES
         })
         .map_or(rows.len(), |over| over.max(1))
+}
+
+/// The claimed rows that must wait: an earlier message of the same sender in the same chat is
+/// still waiting outside this batch (another instance has it, or it is due again later). A
+/// conversation is read in the order it was written, so "and a coke" never overtakes the order
+/// it adds to.
+async fn behind_others(
+    txn: &DatabaseTransaction,
+    rows: &[inbound_messages::Model],
+) -> Result<std::collections::HashSet<i64>, sea_orm::DbErr> {
+    let Some(last) = rows.last().map(|row| row.id) else {
+        return Ok(Default::default());
+    };
+    let chats: std::collections::BTreeSet<&str> = rows.iter().map(|row| row.chat_id.as_str()).collect();
+    let earliest: Vec<(i64, String, String, i64)> = inbound_messages::Entity::find()
+        .select_only()
+        .column(Column::BusinessId)
+        .column(Column::ChatId)
+        .column(Column::Author)
+        .column_as(Expr::expr(Func::min(Expr::col(Column::Id))), "first")
+        .filter(Column::Status.eq(InboundStatus::Received))
+        .filter(Column::Id.lt(last))
+        .filter(Column::Id.is_not_in(rows.iter().map(|row| row.id)))
+        .filter(Column::ChatId.is_in(chats))
+        .group_by(Column::BusinessId)
+        .group_by(Column::ChatId)
+        .group_by(Column::Author)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter(|row| {
+            earliest.iter().any(|(business, chat, author, first)| {
+                (*business, chat.as_str(), author.as_str()) == (row.business_id, &row.chat_id, &row.author)
+                    && *first < row.id
+            })
+        })
+        .map(|row| row.id)
+        .collect())
 }
 
 /// Returns claimed rows the batch will not handle, as if never claimed.

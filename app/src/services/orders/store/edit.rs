@@ -1,8 +1,14 @@
 //! Changing what an order holds: its lines, address, notes, fee, and the notes for staff.
 
 use chrono::Utc;
-use entity::{order_items, orders};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set};
+use entity::{
+    customers,
+    enums::{Fulfilment, PaymentMethod},
+    order_items, orders,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, Set, sea_query::Expr,
+};
 use serde_json::json;
 
 use super::{audit, lines, snapshot};
@@ -12,10 +18,17 @@ use crate::{error::ServiceError, services::actor::Actor};
 #[derive(Debug, Default)]
 pub struct Edit {
     pub lines: Option<Vec<order_items::Model>>,
+    pub customer_name: Option<String>,
+    pub customer_phone: Option<String>,
     pub delivery_address: Option<String>,
     /// `Some(None)` clears them.
     pub notes: Option<Option<String>>,
     pub delivery_fee: Option<i64>,
+    /// A pickup drops the delivery address and fee.
+    pub fulfilment: Option<Fulfilment>,
+    pub payment_method: Option<PaymentMethod>,
+    /// In minor units; `Some(None)` clears it.
+    pub cash_change_for: Option<Option<i64>>,
     pub confidence: Option<f64>,
     /// Added for staff after the notes already there.
     pub attention: Option<String>,
@@ -43,12 +56,37 @@ pub async fn edit(
         None => old_lines,
     };
     let subtotal = lines::subtotal(&new_lines);
-    let fee = edit.delivery_fee.unwrap_or(order.delivery_fee);
+    let pickup = edit.fulfilment.unwrap_or(order.fulfilment) == Fulfilment::Pickup;
+    let fee = if pickup {
+        0
+    } else {
+        edit.delivery_fee.unwrap_or(order.delivery_fee)
+    };
+    if let Some(fulfilment) = edit.fulfilment {
+        row.fulfilment = Set(fulfilment);
+    }
+    if let Some(method) = edit.payment_method {
+        row.payment_method = Set(Some(method));
+    }
+    if let Some(change) = edit.cash_change_for {
+        row.cash_change_for = Set(change);
+    }
     row.subtotal = Set(subtotal);
     row.delivery_fee = Set(fee);
     row.total_amount = Set(subtotal.saturating_add(fee));
-    if let Some(address) = edit.delivery_address {
-        row.delivery_address = Set(Some(address));
+    if let Some(name) = edit.customer_name {
+        row.customer_name = Set(Some(name));
+    }
+    if let Some(phone) = edit.customer_phone {
+        row.customer_phone = Set(Some(phone));
+    }
+    let new_address = edit
+        .delivery_address
+        .filter(|address| !pickup && order.delivery_address.as_ref() != Some(address));
+    if let Some(address) = &new_address {
+        row.delivery_address = Set(Some(address.clone()));
+    } else if pickup {
+        row.delivery_address = Set(None);
     }
     if let Some(notes) = edit.notes {
         row.notes = Set(notes);
@@ -61,6 +99,14 @@ pub async fn edit(
     }
     row.updated_at = Set(Utc::now());
     let updated = row.update(txn).await?;
+    // The customer's saved address is where their latest order goes.
+    if let (Some(address), Some(customer)) = (new_address, updated.customer_id) {
+        customers::Entity::update_many()
+            .col_expr(customers::Column::DefaultAddress, Expr::value(address))
+            .filter(customers::Column::Id.eq(customer))
+            .exec(txn)
+            .await?;
+    }
     let mut after = snapshot(&updated, &new_lines);
     if let Some(message) = edit.message {
         after["message"] = json!(message);

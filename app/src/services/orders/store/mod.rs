@@ -39,6 +39,9 @@ pub(crate) fn snapshot(order: &orders::Model, lines: &[order_items::Model]) -> V
         "customer_name": order.customer_name,
         "customer_phone": order.customer_phone,
         "delivery_address": order.delivery_address,
+        "fulfilment": order.fulfilment,
+        "payment_method": order.payment_method,
+        "cash_change_for": order.cash_change_for,
         "notes": order.notes,
         "total_amount": order.total_amount,
         "items": lines

@@ -130,6 +130,9 @@ async fn tell_customer(
         outlets,
         eta_minutes,
         driver: leg.and_then(|leg| leg.driver.as_ref()),
+        changes: None,
+        saved_address: false,
+        unavailable: &[],
     };
     let body = replies::body(template, &context, order, &lines);
     replies::queue(txn, order, &chat, template, body, replies::key(order.id, template)).await?;

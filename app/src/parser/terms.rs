@@ -1,0 +1,300 @@
+//! The order's terms besides its items: whether the customer collects it or has it delivered,
+//! how they pay, and what a cash payment needs change for ("pickup, paying cash, change for
+//! 50"; "vou retirar, troco para 100"; "para llevar, pago con tarjeta"; "ambil sendiri,
+//! kembalian 100rb"). Read on the folded message as whole-word phrases.
+
+use entity::enums::{Fulfilment, PaymentMethod};
+
+/// What the message says about fulfilment and payment; `None` where it says nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Terms {
+    pub fulfilment: Option<Fulfilment>,
+    pub payment_method: Option<PaymentMethod>,
+    /// The note the customer will pay with, in the catalog's currency.
+    pub cash_change_for: Option<f64>,
+}
+
+const PICKUP: &[&str] = &[
+    // en
+    "pickup",
+    "pick up",
+    "pick it up",
+    "pick them up",
+    "picking up",
+    "pick-up",
+    "collect",
+    "collecting",
+    "collection",
+    "takeaway",
+    "take away",
+    "take-away",
+    // pt
+    "retirar",
+    "retiro",
+    "retirada",
+    "retiramos",
+    "vou buscar",
+    "vamos buscar",
+    "busco ai",
+    "buscar no local",
+    "pra viagem",
+    "para viagem",
+    // es
+    "para llevar",
+    "paso a buscar",
+    "pasamos a buscar",
+    "lo busco",
+    "retiro en el local",
+    "paso a retirar",
+    // id
+    "ambil sendiri",
+    "diambil sendiri",
+    "ambil di tempat",
+    "saya ambil",
+    "aku ambil",
+    // hi (romanised)
+    "khud le jaunga",
+    "khud le jaungi",
+    "le jaunga",
+    "le jaungi",
+    "lene aaunga",
+    "lene aaungi",
+];
+
+const DELIVERY: &[&str] = &[
+    "delivery",
+    "deliver",
+    "entrega",
+    "entregar",
+    "tele-entrega",
+    "envio",
+    "enviar",
+    "antar",
+    "diantar",
+    "kirim",
+    "dikirim",
+    "ghar pe",
+    "ghar par",
+];
+
+const PAYMENT: &[(&str, PaymentMethod)] = &[
+    ("cash", PaymentMethod::Cash),
+    ("cod", PaymentMethod::Cash),
+    ("dinheiro", PaymentMethod::Cash),
+    ("especie", PaymentMethod::Cash),
+    ("efectivo", PaymentMethod::Cash),
+    ("efetivo", PaymentMethod::Cash),
+    ("tunai", PaymentMethod::Cash),
+    ("cash on delivery", PaymentMethod::Cash),
+    ("nakad", PaymentMethod::Cash),
+    ("naqad", PaymentMethod::Cash),
+    ("nagad", PaymentMethod::Cash),
+    ("card", PaymentMethod::Card),
+    ("credit card", PaymentMethod::Card),
+    ("debit card", PaymentMethod::Card),
+    ("cartao", PaymentMethod::Card),
+    ("cartao de credito", PaymentMethod::Card),
+    ("cartao de debito", PaymentMethod::Card),
+    ("maquininha", PaymentMethod::Card),
+    ("tarjeta", PaymentMethod::Card),
+    ("debito", PaymentMethod::Card),
+    ("credito", PaymentMethod::Card),
+    ("kartu", PaymentMethod::Card),
+    ("kartu kredit", PaymentMethod::Card),
+    ("kartu debit", PaymentMethod::Card),
+    ("pix", PaymentMethod::Pix),
+    ("transfer", PaymentMethod::Transfer),
+    ("bank transfer", PaymentMethod::Transfer),
+    ("transferencia", PaymentMethod::Transfer),
+    ("transferencia bancaria", PaymentMethod::Transfer),
+    ("transfer bank", PaymentMethod::Transfer),
+    ("upi", PaymentMethod::Other),
+    ("gpay", PaymentMethod::Other),
+    ("google pay", PaymentMethod::Other),
+    ("paytm", PaymentMethod::Other),
+    ("phonepe", PaymentMethod::Other),
+    ("qris", PaymentMethod::Other),
+    ("gopay", PaymentMethod::Other),
+    ("ovo", PaymentMethod::Other),
+    ("mercado pago", PaymentMethod::Other),
+    ("paypal", PaymentMethod::Other),
+    ("venmo", PaymentMethod::Other),
+];
+
+/// Words that come right before the note change is asked for.
+const CHANGE: &[&str] = &[
+    "change for",
+    "change from",
+    "change of",
+    "troco para",
+    "troco pra",
+    "troco de",
+    "troco p",
+    "cambio de",
+    "cambio para",
+    "cambio por",
+    "vuelto de",
+    "vuelto para",
+    "kembalian",
+    "kembalian dari",
+    "kembalian buat",
+    "change",
+];
+
+/// Reads the terms from a folded (lower-case, accent-free) message.
+pub fn read(folded: &str) -> Terms {
+    let words: Vec<&str> = folded
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | ',' | '-' | '$')))
+        .map(|word| word.trim_matches(|c: char| matches!(c, '.' | ',' | '-')))
+        .filter(|word| !word.is_empty())
+        .collect();
+    let fulfilment = if PICKUP.iter().any(|phrase| has_phrase(&words, phrase)) {
+        Some(Fulfilment::Pickup)
+    } else if DELIVERY.iter().any(|phrase| has_phrase(&words, phrase)) {
+        Some(Fulfilment::Delivery)
+    } else {
+        None
+    };
+    let cash_change_for = change_for(&words);
+    // The longest phrase wins: "cash on delivery" is cash, not a card word nearby.
+    let payment_method = PAYMENT
+        .iter()
+        .filter(|(phrase, _)| has_phrase(&words, phrase))
+        .max_by_key(|(phrase, _)| phrase.len())
+        .map(|(_, method)| *method)
+        .or(cash_change_for.map(|_| PaymentMethod::Cash));
+    Terms {
+        fulfilment,
+        payment_method,
+        cash_change_for,
+    }
+}
+
+fn has_phrase(words: &[&str], phrase: &str) -> bool {
+    let wanted: Vec<&str> = phrase.split(' ').collect();
+    words.windows(wanted.len()).any(|window| window == wanted.as_slice())
+}
+
+/// The amount after a change phrase: "change for 50", "troco pra 100", "kembalian 100rb".
+fn change_for(words: &[&str]) -> Option<f64> {
+    for phrase in CHANGE {
+        let wanted: Vec<&str> = phrase.split(' ').collect();
+        for (at, window) in words.windows(wanted.len()).enumerate() {
+            if window != wanted.as_slice() {
+                continue;
+            }
+            let mut rest = words[at + wanted.len()..]
+                .iter()
+                .copied()
+                .skip_while(|word| matches!(*word, "r$" | "$" | "rs" | "rp" | "usd" | "brl" | "inr" | "ars" | "idr"));
+            if let Some(amount) = rest.next().and_then(|next| amount(next, rest.next())) {
+                return Some(amount);
+            }
+        }
+    }
+    None
+}
+
+/// "50", "$50", "100rb", "100k", "100 ribu", "50.000", "50,00", "R$100".
+fn amount(word: &str, unit: Option<&str>) -> Option<f64> {
+    let word = word
+        .trim_start_matches("r$")
+        .trim_start_matches('$')
+        .trim_start_matches("rp");
+    let (digits, thousands) = if let Some(number) = word.strip_suffix("rb").or_else(|| word.strip_suffix('k')) {
+        (number, true)
+    } else {
+        (word, matches!(unit, Some("ribu" | "rb" | "mil" | "k" | "thousand")))
+    };
+    if digits.is_empty() || !digits.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let value = plain_number(digits)?;
+    let value = if thousands { value * 1000.0 } else { value };
+    (value > 0.0 && value < 100_000_000.0).then_some(value)
+}
+
+/// "50" → 50; "50.000" (a thousands point) → 50000; "50,00" and "50.50" → decimals.
+fn plain_number(text: &str) -> Option<f64> {
+    if !text.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',') {
+        return None;
+    }
+    let last = text.rfind(['.', ',']);
+    let normal = match last {
+        // Three digits after the last separator: it groups thousands.
+        Some(at) if text.len() - at - 1 == 3 => text.replace(['.', ','], ""),
+        Some(at) => format!("{}.{}", text[..at].replace(['.', ','], ""), &text[at + 1..]),
+        None => text.to_string(),
+    };
+    normal.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parser::fold::fold;
+
+    fn terms(text: &str) -> Terms {
+        read(&fold(text))
+    }
+
+    #[test]
+    fn reads_pickup_in_every_language() {
+        for text in [
+            "2 pepperoni, I'll pick them up at 7",
+            "pickup please",
+            "1 calabresa grande, vou retirar",
+            "6 medialunas para llevar",
+            "nasi goreng 2, ambil sendiri ya",
+            "2 paneer tikka, khud le jaunga",
+        ] {
+            assert_eq!(terms(text).fulfilment, Some(Fulfilment::Pickup), "{text}");
+        }
+        assert_eq!(terms("deliver to 12 Harbour Rd").fulfilment, Some(Fulfilment::Delivery));
+        assert_eq!(terms("2 large pepperoni").fulfilment, None);
+        assert_eq!(terms("2 collectors edition cups").fulfilment, None, "whole words only");
+    }
+
+    #[test]
+    fn reads_how_they_pay() {
+        let cases = [
+            ("pay by card", PaymentMethod::Card),
+            ("vou pagar no cartão", PaymentMethod::Card),
+            ("pago en efectivo", PaymentMethod::Cash),
+            ("bayar tunai", PaymentMethod::Cash),
+            ("pix", PaymentMethod::Pix),
+            ("will do a bank transfer", PaymentMethod::Transfer),
+            ("upi kar dunga", PaymentMethod::Other),
+            ("cash on delivery", PaymentMethod::Cash),
+        ];
+        for (text, method) in cases {
+            assert_eq!(terms(text).payment_method, Some(method), "{text}");
+        }
+        assert_eq!(terms("2 cokes").payment_method, None);
+    }
+
+    #[test]
+    fn reads_the_change_asked_for() {
+        let cases = [
+            ("change for 50", 50.0),
+            ("troco para 100", 100.0),
+            ("troco pra R$ 50", 50.0),
+            ("cambio de 200", 200.0),
+            ("kembalian 100rb", 100_000.0),
+            ("kembalian 50 ribu", 50_000.0),
+            ("change for $20.50", 20.5),
+            ("troco para 50,00", 50.0),
+            ("kembalian dari 100.000", 100_000.0),
+        ];
+        for (text, amount) in cases {
+            let read = terms(text);
+            assert_eq!(read.cash_change_for, Some(amount), "{text}");
+            assert_eq!(
+                read.payment_method,
+                Some(PaymentMethod::Cash),
+                "change means cash: {text}"
+            );
+        }
+        assert_eq!(terms("no change please").cash_change_for, None);
+    }
+}
