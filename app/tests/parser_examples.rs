@@ -177,3 +177,42 @@ fn a_line_of_fields_splits_at_its_separators() {
     assert_eq!(order.address.as_deref(), Some("Rua Tupi 55"));
     assert_eq!(order.phone.as_deref(), Some("11987654321"));
 }
+
+#[test]
+fn a_count_that_names_a_pack_is_the_pack() {
+    let catalog = support::catalog("pizza_en");
+    let wings = parse("and 6 wings", &catalog);
+    let wings = item(&wings, "Chicken Wings");
+    assert_eq!((wings.quantity, wings.variant.as_deref()), (1.0, Some("6 pcs")));
+    let two = parse("2 wings", &catalog);
+    let two = item(&two, "Chicken Wings");
+    assert_eq!(
+        (two.quantity, two.variant.as_deref()),
+        (2.0, None),
+        "no pack of two: two of them"
+    );
+    let cokes = parse("2 cokes", &catalog);
+    assert_eq!(
+        item(&cokes, "Coke").quantity,
+        2.0,
+        "a 2L bottle is a measure, not a pack"
+    );
+}
+
+#[test]
+fn pickup_and_payment_are_read_beside_the_items() {
+    let catalog = support::catalog("pizza_en");
+    let order = parse(
+        "2 large pepperoni\nto 12 Harbour Rd, paying cash, change for 50\nring the bell",
+        &catalog,
+    );
+    assert_eq!(order.address.as_deref(), Some("12 Harbour Rd"));
+    assert_eq!(order.payment_method, Some(app::parser::PaymentMethod::Cash));
+    assert_eq!(order.cash_change_for, Some(50.0));
+    assert_eq!(order.notes.as_deref(), Some("ring the bell"));
+    let pickup = parse("2 large pepperoni, I will pick them up, pay by card", &catalog);
+    assert_eq!(pickup.fulfilment, Some(app::parser::Fulfilment::Pickup));
+    assert_eq!(pickup.delivery_fee, 0.0);
+    assert_eq!(pickup.total, pickup.subtotal);
+    assert_eq!(pickup.notes, None, "the fields say it");
+}

@@ -49,14 +49,7 @@ async fn signing_in_leads_to_a_board_that_updates_itself() {
     )
     .await
     .unwrap();
-    let order = eventually(Duration::from_secs(5), "the order", || async {
-        orders::Entity::find()
-            .filter(orders::Column::CustomerPhone.eq("+15559990001"))
-            .one(&app.db)
-            .await
-            .unwrap()
-    })
-    .await;
+    let order = order_from(&app, "+15559990001").await;
     let card = format!("[data-order='{}']", order.id);
     wait_until(
         &page,
@@ -147,4 +140,55 @@ async fn signing_in_leads_to_a_board_that_updates_itself() {
 
     browser.close().await;
     app.stop().await;
+}
+
+/// A customer's follow-up ("and a coke") joins their order while staff look at it: the page
+/// shows the new message under the first and the new line, without a reload.
+#[tokio::test]
+async fn a_follow_up_shows_on_the_order_page_as_it_arrives() {
+    let app = spawn_app(Engine::Sqlite).await;
+    app.seed_demo(1).await;
+    let say = |id: &'static str, body: &'static str| {
+        records::record_inbound(
+            &app.db,
+            1,
+            Transport::Web,
+            None,
+            chat_message(id, "15559990002", "Follow Up", body),
+        )
+    };
+    say("follow-up-1", "1 lasagna").await.unwrap();
+    let order = order_from(&app, "+15559990002").await;
+    let browser = TestBrowser::launch().await;
+    let path = format!("/orders/{}", order.id);
+    let page = browser.open(&app.url(&path)).await;
+    end2end::sign_in(&page, "staff@pizzapalace.example", DEMO_PASSWORD, &path).await;
+    assert_eq!(text_of(&page, "[data-test=original]").await, "1 lasagna");
+
+    say("follow-up-2", "and a coke 2L").await.unwrap();
+    wait_until(
+        &page,
+        "document.querySelector('[data-test=later]')?.innerText === 'and a coke 2L'",
+        Duration::from_secs(10),
+    )
+    .await;
+    wait_until(
+        &page,
+        "document.querySelector('table.lines').innerText.includes('Coke (2L)')",
+        Duration::from_secs(5),
+    )
+    .await;
+    screenshot(&page, "order-follow-up").await;
+}
+
+/// The order a customer's message made, once the pipeline has made it.
+async fn order_from(app: &novi_tests::TestApp, phone: &str) -> orders::Model {
+    eventually(Duration::from_secs(5), "the order", || async {
+        orders::Entity::find()
+            .filter(orders::Column::CustomerPhone.eq(phone))
+            .one(&app.db)
+            .await
+            .unwrap()
+    })
+    .await
 }

@@ -163,6 +163,13 @@ pub fn read(words: &mut Words<'_>, catalog: &Catalog) -> (Vec<Draft>, Option<Act
                 None => (1.0, None, false),
             },
         };
+        let (variant, quantity) = match variant {
+            None if explicit && unit.is_none() => match pack_of(catalog, found.product, quantity) {
+                Some(pack) => (Some(pack), 1.0),
+                None => (None, quantity),
+            },
+            variant => (variant, quantity),
+        };
         let stated_price = take_price(words, region.clone());
         let modifiers = read_modifiers(words, catalog, found.product, region.clone(), None);
         last_action = modifiers.last_action;
@@ -481,6 +488,19 @@ fn find_variant(words: &mut Words<'_>, catalog: &Catalog, product: usize, region
         }
     }
     None
+}
+
+/// The product's pack of exactly `count` pieces, for "6 wings" when the wings come as "6 pcs"
+/// and "12 pcs": the number names the pack, not six of them.
+fn pack_of(catalog: &Catalog, product: usize, count: f64) -> Option<usize> {
+    const PIECES: &[&str] = &[
+        "pc", "pcs", "piece", "pieces", "pz", "pzs", "un", "und", "unid", "unidades", "pcs.",
+    ];
+    catalog.product(product).variants.iter().position(|variant| {
+        let name = variant.name.to_lowercase();
+        let (digits, unit) = name.split_at(name.find(|c: char| !c.is_ascii_digit()).unwrap_or(name.len()));
+        digits.parse::<f64>().ok() == Some(count) && PIECES.contains(&unit.trim())
+    })
 }
 
 /// A bare number that can only be a size ("açaí de 500", "coca 1,5"): large, fractional, or

@@ -3,12 +3,12 @@
 
 use super::{
     catalog::Catalog,
-    fold::Folded,
+    fold::{Folded, fold},
     items::Draft,
     lexicon::Action,
     output::{Fulfilment, ParsedItem, ParsedModifier, ParsedOrder},
     reader::Reading,
-    terms::Terms,
+    terms::{self, Terms},
 };
 use crate::money;
 
@@ -110,11 +110,21 @@ pub fn assemble(
         mean * UNMATCHED_PENALTY.powi(reading.unmatched.len().min(10) as i32)
             * WARNING_PENALTY.powi(price_warnings.min(10))
     };
-    let notes = (!reading.notes.is_empty()).then(|| reading.notes.join("\n"));
+    let notes: Vec<&str> = reading
+        .notes
+        .iter()
+        .map(String::as_str)
+        .filter(|note| !terms::only_terms(&fold(note)))
+        .collect();
+    let notes = (!notes.is_empty()).then(|| notes.join("\n"));
     ParsedOrder {
         customer_name: reading.customer_name,
         phone: reading.phone,
-        address: reading.address.filter(|_| terms.fulfilment != Some(Fulfilment::Pickup)),
+        address: reading
+            .address
+            .filter(|_| terms.fulfilment != Some(Fulfilment::Pickup))
+            .map(|address| terms::address_without_terms(&address))
+            .filter(|address| !address.is_empty()),
         notes,
         fulfilment: terms.fulfilment,
         payment_method: terms.payment_method,

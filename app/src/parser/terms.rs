@@ -143,11 +143,7 @@ const CHANGE: &[&str] = &[
 
 /// Reads the terms from a folded (lower-case, accent-free) message.
 pub fn read(folded: &str) -> Terms {
-    let words: Vec<&str> = folded
-        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | ',' | '-' | '$')))
-        .map(|word| word.trim_matches(|c: char| matches!(c, '.' | ',' | '-')))
-        .filter(|word| !word.is_empty())
-        .collect();
+    let words = words_of(folded);
     let fulfilment = if PICKUP.iter().any(|phrase| has_phrase(&words, phrase)) {
         Some(Fulfilment::Pickup)
     } else if DELIVERY.iter().any(|phrase| has_phrase(&words, phrase)) {
@@ -168,6 +164,67 @@ pub fn read(folded: &str) -> Terms {
         payment_method,
         cash_change_for,
     }
+}
+
+/// Words that only carry the terms around them ("I'll pay by card", "vou pagar no cartão").
+const FILLER: &[&str] = &[
+    "i", "ill", "i'll", "will", "we", "we'll", "them", "it", "up", "by", "with", "pay", "paying", "payment", "please",
+    "pls", "and", "in", "on", "a", "the", "for", "vou", "pagar", "pago", "no", "na", "com", "em", "con", "en", "el",
+    "la", "ya", "saya", "aku", "mau", "bayar", "pakai", "pake", "dengan", "se", "por", "favor", "karunga", "karungi",
+    "sera", "be",
+];
+
+/// Whether a note says nothing but the terms ("I will pick them up, pay by card"): the fields
+/// hold it, so staff need not read it twice.
+pub fn only_terms(folded_note: &str) -> bool {
+    let words = words_of(folded_note);
+    let mut covered = vec![false; words.len()];
+    let phrases = PICKUP
+        .iter()
+        .chain(DELIVERY)
+        .chain(PAYMENT.iter().map(|(phrase, _)| phrase))
+        .chain(CHANGE);
+    for phrase in phrases {
+        let wanted: Vec<&str> = phrase.split(' ').collect();
+        for at in 0..words.len().saturating_sub(wanted.len() - 1) {
+            if words[at..at + wanted.len()] == wanted[..] {
+                covered[at..at + wanted.len()].iter_mut().for_each(|c| *c = true);
+                // The amount after "change for".
+                if CHANGE.contains(phrase)
+                    && let Some(next) = covered.get_mut(at + wanted.len())
+                {
+                    *next = true;
+                }
+            }
+        }
+    }
+    covered.iter().any(|c| *c)
+        && words
+            .iter()
+            .zip(&covered)
+            .all(|(word, covered)| *covered || FILLER.contains(word))
+}
+
+/// Where an address runs on into the terms ("12 Harbour Rd, paying cash, change for 50"): the
+/// address ends before the first part after a comma that states them.
+pub fn address_without_terms(address: &str) -> String {
+    let mut parts = address.split(',');
+    let mut kept = vec![parts.next().unwrap_or_default()];
+    for part in parts {
+        if read(&super::fold::fold(part)) != Terms::default() {
+            break;
+        }
+        kept.push(part);
+    }
+    kept.join(",").trim_end().to_string()
+}
+
+fn words_of(folded: &str) -> Vec<&str> {
+    folded
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | ',' | '-' | '$' | '\'')))
+        .map(|word| word.trim_matches(|c: char| matches!(c, '.' | ',' | '-')))
+        .filter(|word| !word.is_empty())
+        .collect()
 }
 
 fn has_phrase(words: &[&str], phrase: &str) -> bool {
@@ -296,5 +353,26 @@ mod tests {
             );
         }
         assert_eq!(terms("no change please").cash_change_for, None);
+    }
+
+    #[test]
+    fn notes_and_addresses_leave_the_terms_to_their_fields() {
+        assert!(only_terms(&fold("I will pick them up, pay by card")));
+        assert!(only_terms(&fold("paying cash, change for 50")));
+        assert!(!only_terms(&fold("pickup at 7pm please")), "the time is for staff");
+        assert!(!only_terms(&fold("ring the bell")));
+        assert_eq!(
+            address_without_terms("12 Harbour Rd, paying cash, change for 50"),
+            "12 Harbour Rd"
+        );
+        assert_eq!(
+            address_without_terms("Rua das Flores 120, apto 3"),
+            "Rua das Flores 120, apto 3"
+        );
+        assert_eq!(
+            address_without_terms("12 Cash St"),
+            "12 Cash St",
+            "the first part is the street"
+        );
     }
 }
