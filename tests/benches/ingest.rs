@@ -8,6 +8,9 @@
 //! - steady: messages arriving at a fixed rate (200 a second, then half the burst rate) for
 //!   `STEADY_SECONDS`; latency from the row being written to its order being committed, p50
 //!   and p99.
+//!
+//! A third of the messages come from customers who wrote before: an hour later (new orders),
+//! and in a last burst within the merge window (follow-ups that amend their orders).
 
 use std::{
     collections::HashMap,
@@ -55,10 +58,10 @@ fn main() {
     for (name, engine) in engines {
         runtime.block_on(async {
             let (db, business, _database) = prepare(&engine).await;
-            let burst = burst(&db, business).await;
-            println!("{name}: burst of {BURST}: {burst:.0} messages/s");
+            let backlog = burst(&db, business, Mix::Returning, 0).await;
+            println!("{name}: burst of {BURST}: {backlog:.0} messages/s");
             // A busy shop's peak, then half of what the burst showed the engine can take.
-            for rate in [200.0, (burst * 0.5).clamp(200.0, 2_000.0)] {
+            for rate in [200.0, (backlog * 0.5).clamp(200.0, 2_000.0)] {
                 let (sent, p50, p99) = steady(&db, business, rate).await;
                 println!(
                     "{name}: steady {rate:.0} messages/s for {STEADY_SECONDS} s ({sent} messages): p50 {:.1} ms, p99 {:.1} ms",
@@ -66,6 +69,8 @@ fn main() {
                     p99.as_secs_f64() * 1e3
                 );
             }
+            let follow_ups = burst(&db, business, Mix::FollowUps, 1_000_000).await;
+            println!("{name}: burst of {BURST}, a third of them follow-ups: {follow_ups:.0} messages/s");
         });
     }
 }
@@ -87,31 +92,49 @@ async fn prepare(engine: &Engine) -> (DatabaseConnection, i64, TestDatabase) {
     (db, business, database)
 }
 
-fn incoming(n: usize) -> Incoming {
-    // A third of the customers order again: their rows are updated, not inserted.
-    let customer = if n.is_multiple_of(3) { n / 3 } else { n };
-    chat_message(
+/// When a third of the messages come from a customer who wrote before.
+#[derive(Clone, Copy, PartialEq)]
+enum Mix {
+    /// An hour later: a new order, and the customer's row is updated, not inserted.
+    Returning,
+    /// Within the merge window: the message amends the order their first one made.
+    FollowUps,
+}
+
+fn incoming(n: usize, mix: Mix) -> Incoming {
+    let again = n.is_multiple_of(3);
+    let (customer, later) = match (again, mix) {
+        (false, _) => (n, 0),
+        (true, Mix::Returning) => (n / 3, 3_600),
+        // The message right before this one was theirs.
+        (true, Mix::FollowUps) => (n - 1, 0),
+    };
+    let message = chat_message(
         format!("bench-{n}-{}", rand_suffix()),
         &format!("1555{customer:07}"),
         &format!("Customer {customer}"),
         MESSAGES[n % MESSAGES.len()].replace("{n}", &(n % 900 + 1).to_string()),
-    )
+    );
+    Incoming {
+        sent_at: message.sent_at + later,
+        ..message
+    }
 }
 
 fn rand_suffix() -> u32 {
     rand::random()
 }
 
-async fn record(db: &DatabaseConnection, business: i64, n: usize) {
-    records::record_inbound(db, business, Transport::Web, None, incoming(n))
+async fn record(db: &DatabaseConnection, business: i64, n: usize, mix: Mix) {
+    records::record_inbound(db, business, Transport::Web, None, incoming(n, mix))
         .await
         .expect("an inbound row");
 }
 
 /// Messages per second for a backlog of `BURST`, handled as the server handles them.
-async fn burst(db: &DatabaseConnection, business: i64) -> f64 {
-    for n in 0..BURST {
-        record(db, business, n).await;
+async fn burst(db: &DatabaseConnection, business: i64, mix: Mix, from: usize) -> f64 {
+    for n in from..from + BURST {
+        record(db, business, n, mix).await;
     }
     let pipeline = Pipeline::new(db.clone(), Outlets::new(EventHub::default(), "http://localhost"));
     let started = Instant::now();
@@ -155,7 +178,7 @@ async fn steady(db: &DatabaseConnection, business: i64, rate: f64) -> (usize, Du
     for n in 0..total {
         tokio::time::sleep_until(start + every * n as u32).await;
         let at = Instant::now();
-        let stored = records::record_inbound(db, business, Transport::Web, None, incoming(BURST + n))
+        let stored = records::record_inbound(db, business, Transport::Web, None, incoming(BURST + n, Mix::Returning))
             .await
             .expect("an inbound row");
         if let records::Stored::New(id) = stored {

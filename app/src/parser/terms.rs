@@ -3,6 +3,8 @@
 //! 50"; "vou retirar, troco para 100"; "para llevar, pago con tarjeta"; "ambil sendiri,
 //! kembalian 100rb"). Read on the folded message as whole-word phrases.
 
+use std::{collections::HashMap, sync::LazyLock};
+
 use entity::enums::{Fulfilment, PaymentMethod};
 
 /// What the message says about fulfilment and payment; `None` where it says nothing.
@@ -141,29 +143,97 @@ const CHANGE: &[&str] = &[
     "change",
 ];
 
+/// What a phrase of the lists above says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Term {
+    Pickup,
+    Delivery,
+    Pay(PaymentMethod),
+    /// The amount after it is the note to change.
+    Change,
+}
+
+/// A phrase's words and what it says.
+type Phrase = (Vec<&'static str>, Term);
+
+/// Every phrase by its first word, so a message is read in one pass over its words: this runs
+/// on every message, and most say none of it.
+static PHRASES: LazyLock<HashMap<&'static str, Vec<Phrase>>> = LazyLock::new(|| {
+    let all = PICKUP
+        .iter()
+        .map(|phrase| (*phrase, Term::Pickup))
+        .chain(DELIVERY.iter().map(|phrase| (*phrase, Term::Delivery)))
+        .chain(PAYMENT.iter().map(|(phrase, method)| (*phrase, Term::Pay(*method))))
+        .chain(CHANGE.iter().map(|phrase| (*phrase, Term::Change)));
+    let mut index: HashMap<&'static str, Vec<Phrase>> = HashMap::new();
+    for (phrase, term) in all {
+        let words: Vec<&'static str> = phrase.split(' ').collect();
+        index.entry(words[0]).or_default().push((words, term));
+    }
+    // The longest phrase first: "cash on delivery" is cash, not a delivery.
+    for phrases in index.values_mut() {
+        phrases.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+    }
+    index
+});
+
+/// Each phrase found: where it starts, how many words it takes, what it says. Phrases do not
+/// overlap; at each place the longest one wins.
+fn phrases<'a>(words: &'a [&'a str]) -> impl Iterator<Item = (usize, usize, Term)> + 'a {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < words.len() {
+            let found = PHRASES.get(words[at]).and_then(|candidates| {
+                candidates
+                    .iter()
+                    .find(|(phrase, _)| words[at..].starts_with(phrase))
+                    .map(|(phrase, term)| (at, phrase.len(), *term))
+            });
+            match found {
+                Some((start, len, term)) => {
+                    at += len;
+                    return Some((start, len, term));
+                }
+                None => at += 1,
+            }
+        }
+        None
+    })
+}
+
 /// Reads the terms from a folded (lower-case, accent-free) message.
 pub fn read(folded: &str) -> Terms {
     let words = words_of(folded);
-    let fulfilment = if PICKUP.iter().any(|phrase| has_phrase(&words, phrase)) {
+    let mut terms = Terms::default();
+    let mut pickup = false;
+    let mut delivery = false;
+    let mut longest_payment = 0;
+    for (at, len, term) in phrases(&words) {
+        match term {
+            Term::Pickup => pickup = true,
+            Term::Delivery => delivery = true,
+            Term::Pay(method) if len > longest_payment => {
+                terms.payment_method = Some(method);
+                longest_payment = len;
+            }
+            Term::Pay(_) => {}
+            Term::Change if terms.cash_change_for.is_none() => {
+                terms.cash_change_for = change_after(&words[at + len..]);
+            }
+            Term::Change => {}
+        }
+    }
+    terms.fulfilment = if pickup {
         Some(Fulfilment::Pickup)
-    } else if DELIVERY.iter().any(|phrase| has_phrase(&words, phrase)) {
+    } else if delivery {
         Some(Fulfilment::Delivery)
     } else {
         None
     };
-    let cash_change_for = change_for(&words);
-    // The longest phrase wins: "cash on delivery" is cash, not a card word nearby.
-    let payment_method = PAYMENT
-        .iter()
-        .filter(|(phrase, _)| has_phrase(&words, phrase))
-        .max_by_key(|(phrase, _)| phrase.len())
-        .map(|(_, method)| *method)
-        .or(cash_change_for.map(|_| PaymentMethod::Cash));
-    Terms {
-        fulfilment,
-        payment_method,
-        cash_change_for,
+    if terms.cash_change_for.is_some() && terms.payment_method.is_none() {
+        terms.payment_method = Some(PaymentMethod::Cash);
     }
+    terms
 }
 
 /// Words that only carry the terms around them ("I'll pay by card", "vou pagar no cartão").
@@ -179,30 +249,19 @@ const FILLER: &[&str] = &[
 pub fn only_terms(folded_note: &str) -> bool {
     let words = words_of(folded_note);
     let mut covered = vec![false; words.len()];
-    let phrases = PICKUP
-        .iter()
-        .chain(DELIVERY)
-        .chain(PAYMENT.iter().map(|(phrase, _)| phrase))
-        .chain(CHANGE);
-    for phrase in phrases {
-        let wanted: Vec<&str> = phrase.split(' ').collect();
-        for at in 0..words.len().saturating_sub(wanted.len() - 1) {
-            if words[at..at + wanted.len()] == wanted[..] {
-                covered[at..at + wanted.len()].iter_mut().for_each(|c| *c = true);
-                // The amount after "change for".
-                if CHANGE.contains(phrase)
-                    && let Some(next) = covered.get_mut(at + wanted.len())
-                {
-                    *next = true;
-                }
-            }
-        }
+    let mut any = false;
+    for (at, len, term) in phrases(&words) {
+        any = true;
+        // The amount after "change for" belongs to it.
+        let len = if term == Term::Change { len + 1 } else { len };
+        covered[at..(at + len).min(words.len())]
+            .iter_mut()
+            .for_each(|c| *c = true);
     }
-    covered.iter().any(|c| *c)
-        && words
-            .iter()
-            .zip(&covered)
-            .all(|(word, covered)| *covered || FILLER.contains(word))
+    any && words
+        .iter()
+        .zip(&covered)
+        .all(|(word, covered)| *covered || FILLER.contains(word))
 }
 
 /// Where an address runs on into the terms ("12 Harbour Rd, paying cash, change for 50"): the
@@ -227,29 +286,13 @@ fn words_of(folded: &str) -> Vec<&str> {
         .collect()
 }
 
-fn has_phrase(words: &[&str], phrase: &str) -> bool {
-    let wanted: Vec<&str> = phrase.split(' ').collect();
-    words.windows(wanted.len()).any(|window| window == wanted.as_slice())
-}
-
-/// The amount after a change phrase: "change for 50", "troco pra 100", "kembalian 100rb".
-fn change_for(words: &[&str]) -> Option<f64> {
-    for phrase in CHANGE {
-        let wanted: Vec<&str> = phrase.split(' ').collect();
-        for (at, window) in words.windows(wanted.len()).enumerate() {
-            if window != wanted.as_slice() {
-                continue;
-            }
-            let mut rest = words[at + wanted.len()..]
-                .iter()
-                .copied()
-                .skip_while(|word| matches!(*word, "r$" | "$" | "rs" | "rp" | "usd" | "brl" | "inr" | "ars" | "idr"));
-            if let Some(amount) = rest.next().and_then(|next| amount(next, rest.next())) {
-                return Some(amount);
-            }
-        }
-    }
-    None
+/// The amount right after a change phrase, past a currency sign: "50", "R$ 100", "100rb".
+fn change_after(words: &[&str]) -> Option<f64> {
+    let mut rest = words
+        .iter()
+        .copied()
+        .skip_while(|word| matches!(*word, "r$" | "$" | "rs" | "rp" | "usd" | "brl" | "inr" | "ars" | "idr"));
+    rest.next().and_then(|next| amount(next, rest.next()))
 }
 
 /// "50", "$50", "100rb", "100k", "100 ribu", "50.000", "50,00", "R$100".

@@ -10,9 +10,7 @@ use entity::{
     enums::{InboundStatus, OrderStatus},
     inbound_messages, orders,
 };
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 use super::{Handled, Scope, amend, business::Business};
 use crate::{
@@ -71,19 +69,29 @@ impl Conversation {
         if earlier.is_empty() {
             return Ok(Self::default());
         }
-        let made = earlier.iter().map(|earlier| earlier.id);
-        let changed = earlier.iter().filter_map(|earlier| earlier.order_id);
-        let order = orders::Entity::find()
-            .filter(orders::Column::BusinessId.eq(message.business_id))
-            .filter(
-                Condition::any()
-                    .add(orders::Column::InboundMessageId.is_in(made))
-                    .add(orders::Column::Id.is_in(changed)),
-            )
-            .order_by_desc(orders::Column::Id)
-            .lock_exclusive()
-            .one(txn)
+        // Two lookups by index rather than one with an OR, which the planner may answer by
+        // reading every order.
+        let made: Vec<i64> = orders::Entity::find()
+            .select_only()
+            .column(orders::Column::Id)
+            .filter(orders::Column::InboundMessageId.is_in(earlier.iter().map(|earlier| earlier.id)))
+            .into_tuple()
+            .all(txn)
             .await?;
+        let latest = made
+            .into_iter()
+            .chain(earlier.iter().filter_map(|earlier| earlier.order_id))
+            .max();
+        let order = match latest {
+            Some(id) => {
+                orders::Entity::find_by_id(id)
+                    .filter(orders::Column::BusinessId.eq(message.business_id))
+                    .lock_exclusive()
+                    .one(txn)
+                    .await?
+            }
+            None => None,
+        };
         Ok(Self { earlier, order })
     }
 

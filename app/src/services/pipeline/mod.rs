@@ -309,6 +309,7 @@ async fn behind_others(
         return Ok(Default::default());
     };
     let chats: std::collections::BTreeSet<&str> = rows.iter().map(|row| row.chat_id.as_str()).collect();
+    let businesses: std::collections::BTreeSet<i64> = rows.iter().map(|row| row.business_id).collect();
     let earliest: Vec<(i64, String, String, i64)> = inbound_messages::Entity::find()
         .select_only()
         .column(Column::BusinessId)
@@ -318,6 +319,7 @@ async fn behind_others(
         .filter(Column::Status.eq(InboundStatus::Received))
         .filter(Column::Id.lt(last))
         .filter(Column::Id.is_not_in(rows.iter().map(|row| row.id)))
+        .filter(Column::BusinessId.is_in(businesses))
         .filter(Column::ChatId.is_in(chats))
         .group_by(Column::BusinessId)
         .group_by(Column::ChatId)
