@@ -26,4 +26,6 @@ pub mod services;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
+pub use pages::menu as menu_page;
+#[cfg(feature = "ssr")]
 pub use pages::tracking as tracking_page;

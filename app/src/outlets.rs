@@ -27,4 +27,9 @@ impl Outlets {
     pub fn tracking_link(&self, token: &str) -> String {
         format!("{}/t/{token}", self.public_url)
     }
+
+    /// A business's public menu page.
+    pub fn menu_link(&self, short_code: &str) -> String {
+        format!("{}/m/{short_code}", self.public_url)
+    }
 }

@@ -176,7 +176,7 @@ async fn a_typed_message_becomes_an_order_that_is_confirmed_assigned_and_edited(
     wait_for_hydration(&page).await;
     wait_until(
         &page,
-        "document.querySelector('[data-test=preview-order_received]')?.innerText.startsWith('Hi Maria')",
+        "document.querySelector('[data-test=preview-order_received]')?.innerText.startsWith('Got it, Maria')",
         Duration::from_secs(10),
     )
     .await;

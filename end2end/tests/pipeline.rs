@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 const BUSINESS_PHONE: &str = "+15550000000";
 const CUSTOMER: &str = "+15557654321";
+const NEIGHBOUR: &str = "+15557654322";
 
 /// Waits up to 30 s for the customer's chat to hold `count` replies.
 async fn replies(app: &TestApp, count: usize) -> Vec<Value> {
@@ -103,9 +104,11 @@ async fn an_order_typed_on_the_phone_is_on_the_board_live_and_confirmed_in_the_c
         json!({"auto_confirm": false}),
     )
     .await;
+    // Another customer: Maria's own next message, this soon, would be a follow-up to her
+    // confirmed order, for staff to look at.
     app.simulator(
         "api/messages",
-        json!({"to": BUSINESS_PHONE, "from": CUSTOMER, "body": "1 lasagna", "id": "order-2"}),
+        json!({"to": BUSINESS_PHONE, "from": NEIGHBOUR, "body": "1 lasagna", "id": "order-2"}),
     )
     .await;
     let second = loop {
@@ -123,11 +126,8 @@ async fn an_order_typed_on_the_phone_is_on_the_board_live_and_confirmed_in_the_c
         (now["order"]["items"][0]["quantity"] == 2.0).then_some(())
     })
     .await;
-    let received = replies(&app, 3).await.remove(2);
-    assert!(
-        received["body"].as_str().unwrap().contains("we got your order"),
-        "{received}"
-    );
+    let received = app.replies_in_chat(BUSINESS_PHONE, NEIGHBOUR, 1).await.remove(0);
+    assert!(received["body"].as_str().unwrap().starts_with("Got it"), "{received}");
 
     app.stop().await;
     let _ = std::fs::remove_dir_all(sessions);

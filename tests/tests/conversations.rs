@@ -35,6 +35,7 @@ on_every_engine!(
     pickup_payment_and_change_are_read_and_kept,
     an_unavailable_item_is_named_and_waits_for_a_person,
     a_message_naming_the_menu_goes_to_a_person,
+    the_menu_is_sent_on_request,
 );
 
 /// Share of conversations whose every order must come out exactly as labelled.
@@ -595,4 +596,45 @@ async fn a_message_naming_the_menu_goes_to_a_person(engine: Engine) {
 
     let question = shop.says("O2", "15550007007", 0, "what time do you close?").await;
     assert_eq!(question.status, InboundStatus::Ignored);
+}
+
+async fn the_menu_is_sent_on_request(engine: Engine) {
+    let shop = demo(engine).await;
+    let (status, body) = shop
+        .send(Method::PATCH, "/api/products/1", json!({ "is_available": false }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let hidden = body["product"]["name"].as_str().unwrap().to_string();
+    let phone = "15550007008";
+    let asked = shop.says("M1", phone, 0, "me manda o cardápio por favor").await;
+    assert_eq!(asked.status, InboundStatus::Processed);
+    assert!(
+        shop.orders_of(phone).await.is_empty(),
+        "asking for the menu orders nothing"
+    );
+    let (template, menu) = shop.replies(phone).await.pop().expect("the menu");
+    assert_eq!(template, "menu");
+    let business = businesses::Entity::find_by_id(shop.business)
+        .one(&shop.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    for part in [
+        "Pizza Palace — menu",
+        "*Drinks*",
+        "• Coke — Can $1.99 · 2L $3.49",
+        "/m/",
+    ] {
+        assert!(menu.contains(part), "{part} missing from {menu}");
+    }
+    assert!(menu.contains(&format!("/m/{}", business.short_code)), "{menu}");
+    assert!(!menu.contains(&hidden), "{hidden} is unavailable: {menu}");
+
+    let page = shop.app.get(&format!("/m/{}", business.short_code)).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Coke") && html.contains("Pizza Palace"), "{html}");
+    assert!(!html.contains(&hidden), "{hidden} is unavailable");
+    assert!(!html.contains("<script"), "no WebAssembly, no script");
+    assert_eq!(shop.app.get("/m/NO-SUCH-SHOP").await.status(), 404);
 }

@@ -5,38 +5,26 @@
 use entity::enums::OrderStatus;
 use leptos::prelude::*;
 
+use super::public::document;
 use crate::services::tracking::Tracking;
 
 /// The whole page.
 pub fn page(tracking: &Tracking) -> String {
     let title = format!("Order #{} · {}", tracking.order_number, tracking.business_name);
     let live = live_view(tracking);
-    let body = view! {
-        <html lang="en">
-            <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="theme-color" content="#0f766e" />
-                <title>{title}</title>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <link rel="stylesheet" href="/pkg/novi.css" />
-                <script src="/track.js" defer></script>
-            </head>
-            <body>
-                <main class="track">
-                    <header class="track-head">
-                        <p class="muted">{tracking.business_name.clone()}</p>
-                        <h1>"Order #" {tracking.order_number}</h1>
-                    </header>
-                    <section id="tracking" aria-live="polite">
-                        {live}
-                    </section>
-                </main>
-            </body>
-        </html>
-    }
-    .to_html();
-    format!("<!DOCTYPE html>{body}")
+    document(
+        &title,
+        Some("/track.js"),
+        view! {
+            <header class="track-head">
+                <p class="muted">{tracking.business_name.clone()}</p>
+                <h1>"Order #" {tracking.order_number}</h1>
+            </header>
+            <section id="tracking" aria-live="polite">
+                {live}
+            </section>
+        },
+    )
 }
 
 /// The part of the page that changes, as the event stream sends it.
@@ -46,28 +34,17 @@ pub fn live(tracking: &Tracking) -> String {
 
 /// What a visitor sees for a link that is unknown or has expired.
 pub fn missing() -> String {
-    let body = view! {
-        <html lang="en">
-            <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <title>"Tracking link not found"</title>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <link rel="stylesheet" href="/pkg/novi.css" />
-            </head>
-            <body>
-                <main class="track">
-                    <h1>"This tracking link is not active"</h1>
-                    <p class="muted">
-                        "It may be mistyped, or the order was completed more than a week ago. "
-                        "Ask the shop in your WhatsApp chat if you need anything."
-                    </p>
-                </main>
-            </body>
-        </html>
-    }
-    .to_html();
-    format!("<!DOCTYPE html>{body}")
+    document(
+        "Tracking link not found",
+        None,
+        view! {
+            <h1>"This tracking link is not active"</h1>
+            <p class="muted">
+                "It may be mistyped, or the order was completed more than a week ago. "
+                "Ask the shop in your WhatsApp chat if you need anything."
+            </p>
+        },
+    )
 }
 
 fn live_view(tracking: &Tracking) -> impl IntoView + use<> {

@@ -1,8 +1,10 @@
 //! What a message asks for besides an order: to call off the customer's order ("cancel my
-//! order", "cancela o pedido", "batalkan pesanan saya", "मेरा ऑर्डर रद्द करो"). Read on the
-//! whole message: a short one whose every word is a word for cancelling, for "the order" or
-//! for politeness, with at least one of the first. "Cancel the coke" names an item, and "don't
-//! cancel" or "no cancel" say something else: neither is a cancellation.
+//! order", "cancela o pedido", "batalkan pesanan saya", "मेरा ऑर्डर रद्द करो"), or to see the
+//! menu ("menu please", "me manda o cardápio", "daftar menu dong", "what do you have?"). Read
+//! on the whole message: a short one whose every word is a word for cancelling (or for the
+//! menu), for "the order" or for politeness, with at least one of the first. "Cancel the coke"
+//! names an item, and "don't cancel" or "no cancel" say something else: neither is a
+//! cancellation.
 
 use super::fold::fold;
 
@@ -10,6 +12,7 @@ use super::fold::fold;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intent {
     Cancel,
+    Menu,
 }
 
 /// Longer messages say more than "cancel" and are read as what else they say.
@@ -93,6 +96,87 @@ const ORDER: &[&str] = &[
     "ऑडर",
     "mera",
     "meri",
+];
+
+const MENU: &[&str] = &[
+    "menu",
+    "menus",
+    "cardapio",
+    "cardapios",
+    "carta",
+    "मेनू",
+    "मेन्यू",
+    "pricelist",
+];
+
+/// Words around a request for the menu: "can you send me your menu?", "tem cardápio?".
+const ASKING: &[&str] = &[
+    // en
+    "send",
+    "show",
+    "see",
+    "have",
+    "get",
+    "your",
+    "the",
+    "a",
+    "what",
+    "is",
+    "there",
+    "today",
+    "got",
+    "sell",
+    "serve",
+    "full",
+    "again",
+    // pt, es
+    "manda",
+    "mandar",
+    "me",
+    "envia",
+    "enviar",
+    "ver",
+    "tem",
+    "tiene",
+    "tienen",
+    "o",
+    "seu",
+    "la",
+    "el",
+    "tu",
+    "su",
+    "de",
+    "hoje",
+    "hoy",
+    "qual",
+    "cual",
+    "e",
+    "es",
+    "pasa",
+    "pasas",
+    "pasame",
+    "passa",
+    // id
+    "kirim",
+    "kirimin",
+    "lihat",
+    "liat",
+    "ada",
+    "apa",
+    "daftar",
+    "hari",
+    "ini",
+    // hi
+    "dikhao",
+    "bhejo",
+    "bhej",
+    "kya",
+    "hai",
+    "aaj",
+    "भेजो",
+    "दिखाओ",
+    "क्या",
+    "है",
 ];
 
 const POLITE: &[&str] = &[
@@ -196,15 +280,30 @@ pub fn intent(message: &str) -> Option<Intent> {
     }
     let folded = fold(message);
     let words: Vec<&str> = folded
-        .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\'') || c == '।')
+        .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\'') || matches!(c, '।' | '¿' | '¡'))
         .flat_map(|word| word.split('\''))
         .filter(|word| !word.is_empty())
         .collect();
+    if words.len() > MAX_WORDS {
+        return None;
+    }
     let cancels = words.iter().any(|word| CANCEL.contains(word));
     let only_known = words
         .iter()
         .all(|word| CANCEL.contains(word) || ORDER.contains(word) || POLITE.contains(word));
-    (cancels && only_known && words.len() <= MAX_WORDS).then_some(Intent::Cancel)
+    if cancels && only_known {
+        return Some(Intent::Cancel);
+    }
+    // "what do you have?" asks for the menu without naming it.
+    let asks_what = words.first() == Some(&"what")
+        && words
+            .iter()
+            .any(|word| matches!(*word, "have" | "sell" | "serve" | "got"));
+    let menu = words.iter().any(|word| MENU.contains(word)) || asks_what;
+    let only_asking = words
+        .iter()
+        .all(|word| MENU.contains(word) || ASKING.contains(word) || POLITE.contains(word));
+    (menu && only_asking).then_some(Intent::Menu)
 }
 
 #[cfg(test)]
@@ -247,6 +346,34 @@ mod tests {
             "cancelar la pizza grande y agregar 2 cocas",
             "what time do you close?",
             "",
+        ] {
+            assert_ne!(intent(message), Some(Intent::Cancel), "{message}");
+        }
+    }
+
+    #[test]
+    fn requests_for_the_menu_in_every_language() {
+        for message in [
+            "menu",
+            "Menu please",
+            "can you send me the menu?",
+            "what do you have?",
+            "What have you got today",
+            "me manda o cardápio por favor",
+            "tem cardápio?",
+            "¿me pasás la carta?",
+            "daftar menu dong kak",
+            "menu apa aja hari ini?",
+            "मेनू भेजो",
+            "menu dikhao bhaiya",
+        ] {
+            assert_eq!(intent(message), Some(Intent::Menu), "{message}");
+        }
+        for message in [
+            "2 margherita large",
+            "what time do you close?",
+            "the pizza from the menu with ham",
+            "menu 3 please",
         ] {
             assert_eq!(intent(message), None, "{message}");
         }

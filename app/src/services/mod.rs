@@ -15,6 +15,7 @@ pub mod deliveries;
 pub mod drivers;
 pub mod eta;
 pub mod groups;
+pub mod menu;
 pub mod orders;
 pub mod passwords;
 pub mod pipeline;

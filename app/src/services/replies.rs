@@ -357,14 +357,38 @@ pub async fn queue(
     body: String,
     key: String,
 ) -> Result<bool, ServiceError> {
+    let about = About {
+        business_id: order.business_id,
+        order_id: Some(order.id),
+        template: template.name(),
+    };
+    queue_about(db, about, chat, body, key).await
+}
+
+/// What a queued reply is about: an order, or only the chat (the menu a customer asked for).
+pub struct About<'a> {
+    pub business_id: i64,
+    pub order_id: Option<i64>,
+    /// The template's name, or what else the reply is ("menu").
+    pub template: &'a str,
+}
+
+/// Queues a reply about anything, once per key.
+pub async fn queue_about(
+    db: &impl ConnectionTrait,
+    about: About<'_>,
+    chat: &Chat,
+    body: String,
+    key: String,
+) -> Result<bool, ServiceError> {
     let now = Utc::now();
     let row = outbound_messages::ActiveModel {
-        business_id: Set(order.business_id),
-        order_id: Set(Some(order.id)),
+        business_id: Set(about.business_id),
+        order_id: Set(about.order_id),
         transport: Set(chat.transport),
         chat_id: Set(chat.chat_id.clone()),
         body: Set(body),
-        template: Set(Some(template.name().to_string())),
+        template: Set(Some(about.template.to_string())),
         quoted_external_id: Set(chat.quoted.clone()),
         idempotency_key: Set(key),
         status: Set(OutboundStatus::Pending),

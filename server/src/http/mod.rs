@@ -13,6 +13,7 @@ mod events;
 mod extract;
 mod groups;
 mod health;
+mod menu;
 mod metrics;
 mod openapi;
 mod orders;
@@ -66,6 +67,7 @@ fn routes(state: AppState, limits: Arc<rate_limit::Limits>) -> Router {
         .route("/sw.js", get(service_worker::script))
         .nest("/api", api::router(state.max_upload_bytes))
         .nest("/t", tracking::router())
+        .nest("/m", menu::router())
         .nest("/webhooks", webhooks::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

@@ -6,13 +6,19 @@ use entity::{enums::InboundStatus, inbound_messages, orders};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{
-    Handled, Scope, chat,
+    Handled, Scope,
+    business::Business,
+    chat,
     create::{ParsedMessage, phone_of},
     follow_ups::{Conversation, saved_address},
 };
 use crate::{
     error::ServiceError,
     parser::{self, Intent},
+    services::{
+        menu::Menu,
+        replies::{self, Chat},
+    },
 };
 
 /// What a message comes to: handled already, or a new order to write with the batch's others.
@@ -50,10 +56,14 @@ pub async fn handle(
     if let Some(handled) = chat::amendment(txn, scope, &business, message, &parsed).await? {
         return Ok(Step::Handled(handled));
     }
-    if parser::intent(&message.body) == Some(Intent::Cancel)
-        && let Some(handled) = chat::cancellation(txn, scope, &business, message).await?
-    {
-        return Ok(Step::Handled(handled));
+    match parser::intent(&message.body) {
+        Some(Intent::Cancel) => {
+            if let Some(handled) = chat::cancellation(txn, scope, &business, message).await? {
+                return Ok(Step::Handled(handled));
+            }
+        }
+        Some(Intent::Menu) => return Ok(Step::Handled(menu(txn, scope, &business, message).await?)),
+        None => {}
     }
     let conversation = Conversation::of(txn, &business, message).await?;
     if let Some(handled) = conversation.follow_up(txn, scope, &business, message, &parsed).await? {
@@ -78,6 +88,29 @@ pub async fn handle(
         parsed,
         saved_address: saved,
     })))
+}
+
+/// "Menu please": the available products by category, with a link to the whole menu. Not an
+/// order; no order is made.
+async fn menu(
+    txn: &DatabaseTransaction,
+    scope: &Scope<'_>,
+    business: &Business,
+    message: &inbound_messages::Model,
+) -> Result<Handled, ServiceError> {
+    let menu = Menu::of(&business.model, business.priced.products.values());
+    let body = menu.message(&scope.outlets.menu_link(&business.model.short_code));
+    let about = replies::About {
+        business_id: business.model.id,
+        order_id: None,
+        template: "menu",
+    };
+    let key = format!("menu:{}", message.id);
+    replies::queue_about(txn, about, &Chat::of(message), body, key).await?;
+    Ok(Handled {
+        events: Vec::new(),
+        status: InboundStatus::Processed,
+    })
 }
 
 /// Not an order ("thanks", "are you open?"): handled, and no reply.

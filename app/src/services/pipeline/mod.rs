@@ -150,7 +150,7 @@ impl Pipeline {
             // A reply may quote (or a "cancel" or a follow-up mean) an order this very batch
             // is about to make: make those first.
             let refers_back = row.quoted_external_id.is_some()
-                || crate::parser::intent(&row.body).is_some()
+                || crate::parser::intent(&row.body) == Some(crate::parser::Intent::Cancel)
                 || new_orders
                     .iter()
                     .any(|new: &create::ParsedMessage| same_sender(&new.message, row));
