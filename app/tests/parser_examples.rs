@@ -216,3 +216,14 @@ fn pickup_and_payment_are_read_beside_the_items() {
     assert_eq!(pickup.total, pickup.subtotal);
     assert_eq!(pickup.notes, None, "the fields say it");
 }
+
+#[test]
+fn a_house_number_after_to_is_an_address_not_a_quantity() {
+    let catalog = support::catalog("pizza_en");
+    let order = parse("2 large pepperoni and a coke 2L to 12 Harbour Road please", &catalog);
+    assert_eq!(order.address.as_deref(), Some("12 Harbour Road"));
+    let coke = item(&order, "Coke");
+    assert_eq!((coke.quantity, coke.variant.as_deref()), (1.0, Some("2L")));
+    let people = parse("send 2 cokes to 5 people", &catalog);
+    assert_eq!(people.address, None, "no street word, no address");
+}

@@ -743,6 +743,20 @@ impl<'a> Reader<'a> {
         if named_street.is_some() {
             return named_street;
         }
+        // "… and a coke 2L to 12 Harbour Road": a house number after "to" or "at" with a street
+        // word right after its name is an address wherever it stands, so its number is no
+        // quantity.
+        let after_to = (1..words.len()).find(|&at| {
+            !words.used[at]
+                && house_number(at)
+                && matches!(words.folded[at - 1], "to" | "at")
+                && at + 1 < words.len()
+                && words.tokens[at + 1].kind == Kind::Word
+                && (at + 2..words.len().min(at + 5)).any(|end| lex(end) == Some(Lex::StreetEnd))
+        });
+        if after_to.is_some() {
+            return after_to;
+        }
         let start = (0..words.len()).find(|&at| !words.used[at] && !skippable(at))?;
         let found = match lex(start) {
             Some(Lex::Dwelling) => numbered(start + 1) || numbered(start + 2),
