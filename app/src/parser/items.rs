@@ -497,9 +497,9 @@ fn pack_of(catalog: &Catalog, product: usize, count: f64) -> Option<usize> {
         "pc", "pcs", "piece", "pieces", "pz", "pzs", "un", "und", "unid", "unidades", "pcs.",
     ];
     catalog.product(product).variants.iter().position(|variant| {
-        let name = variant.name.to_lowercase();
+        let name = variant.name.as_str();
         let (digits, unit) = name.split_at(name.find(|c: char| !c.is_ascii_digit()).unwrap_or(name.len()));
-        digits.parse::<f64>().ok() == Some(count) && PIECES.contains(&unit.trim())
+        digits.parse::<f64>().ok() == Some(count) && PIECES.iter().any(|piece| piece.eq_ignore_ascii_case(unit.trim()))
     })
 }
 

@@ -3,7 +3,7 @@
 //! 50"; "vou retirar, troco para 100"; "para llevar, pago con tarjeta"; "ambil sendiri,
 //! kembalian 100rb"). Read on the folded message as whole-word phrases.
 
-use std::{collections::HashMap, sync::LazyLock};
+use std::sync::LazyLock;
 
 use entity::enums::{Fulfilment, PaymentMethod};
 
@@ -156,26 +156,36 @@ enum Term {
 /// A phrase's words and what it says.
 type Phrase = (Vec<&'static str>, Term);
 
-/// Every phrase by its first word, so a message is read in one pass over its words: this runs
-/// on every message, and most say none of it.
-static PHRASES: LazyLock<HashMap<&'static str, Vec<Phrase>>> = LazyLock::new(|| {
+/// Every phrase by its first word, sorted for a binary search, so a message is read in one
+/// pass over its words: this runs on every message, and most say none of it.
+static PHRASES: LazyLock<Vec<(&'static str, Vec<Phrase>)>> = LazyLock::new(|| {
     let all = PICKUP
         .iter()
         .map(|phrase| (*phrase, Term::Pickup))
         .chain(DELIVERY.iter().map(|phrase| (*phrase, Term::Delivery)))
         .chain(PAYMENT.iter().map(|(phrase, method)| (*phrase, Term::Pay(*method))))
         .chain(CHANGE.iter().map(|phrase| (*phrase, Term::Change)));
-    let mut index: HashMap<&'static str, Vec<Phrase>> = HashMap::new();
+    let mut index: Vec<(&'static str, Vec<Phrase>)> = Vec::new();
     for (phrase, term) in all {
         let words: Vec<&'static str> = phrase.split(' ').collect();
-        index.entry(words[0]).or_default().push((words, term));
+        match index.iter_mut().find(|(first, _)| *first == words[0]) {
+            Some((_, phrases)) => phrases.push((words, term)),
+            None => index.push((words[0], vec![(words, term)])),
+        }
     }
+    index.sort_by_key(|(first, _)| *first);
     // The longest phrase first: "cash on delivery" is cash, not a delivery.
-    for phrases in index.values_mut() {
+    for (_, phrases) in &mut index {
         phrases.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
     }
     index
 });
+
+fn starting_with(word: &str) -> Option<&'static [Phrase]> {
+    let index = &*PHRASES;
+    let at = index.binary_search_by(|(first, _)| (*first).cmp(word)).ok()?;
+    Some(&index[at].1)
+}
 
 /// Each phrase found: where it starts, how many words it takes, what it says. Phrases do not
 /// overlap; at each place the longest one wins.
@@ -183,7 +193,7 @@ fn phrases<'a>(words: &'a [&'a str]) -> impl Iterator<Item = (usize, usize, Term
     let mut at = 0;
     std::iter::from_fn(move || {
         while at < words.len() {
-            let found = PHRASES.get(words[at]).and_then(|candidates| {
+            let found = starting_with(words[at]).and_then(|candidates| {
                 candidates
                     .iter()
                     .find(|(phrase, _)| words[at..].starts_with(phrase))
