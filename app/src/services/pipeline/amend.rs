@@ -52,9 +52,10 @@ pub async fn apply(
     attention: Option<String>,
 ) -> Result<Option<orders::Model>, ServiceError> {
     let old_lines = store::lines_of(txn, order.id).await?;
-    let new_lines = amended_lines(&old_lines, business, message, parsed);
+    let change = Change::read(&message.body);
+    let new_lines = amended_lines(&old_lines, business, change, parsed);
     // "make it 3" says nothing else, however the parser reads its words.
-    let only_quantity = matches!(Change::read(&message.body), Change::Quantity(_)) && old_lines.len() == 1;
+    let only_quantity = matches!(change, Change::Quantity(_)) && old_lines.len() == 1;
     let mut said = Vec::new();
     if let Some(new_lines) = &new_lines {
         said.extend(line_changes(&old_lines, new_lines));
@@ -153,26 +154,37 @@ pub async fn apply(
         message: Some(message.body.clone()),
     };
     let customer = Actor::Customer(ChatCustomer::of(message));
-    let (edited, _) = store::edit(txn, &customer, "order_amended", order, edit).await?;
+    let (edited, lines) = store::edit(txn, &customer, "order_amended", order, edit).await?;
     // What Novi could not read with confidence waits for a person, as a new order would.
     let updated = if unsure && edited.status == OrderStatus::Pending {
         store::walk_to(txn, scope.outlets, &Actor::System, edited, OrderStatus::NeedsReview).await?
     } else {
         edited
     };
-    let lines = store::lines_of(txn, updated.id).await?;
     let changes = said.join("; ");
     let context = replies::Context {
         changes: Some(&changes),
         unavailable: &unavailable,
         ..business.reply_context(scope.outlets)
     };
-    let template = Template::OrderUpdated;
-    let body = replies::body(template, &context, &updated, &lines);
     let key = format!("order:{}:amended:{}", updated.id, message.id);
-    replies::queue(txn, &updated, &Chat::of(message), template, body, key).await?;
-    belongs_to(txn, message, &updated).await?;
+    reply(txn, &context, message, &updated, &lines, Template::OrderUpdated, key).await?;
     Ok(Some(updated))
+}
+
+/// Answers `message` in its chat with `template` filled from `order`, once per `key`.
+pub async fn reply(
+    txn: &DatabaseTransaction,
+    context: &replies::Context<'_>,
+    message: &inbound_messages::Model,
+    order: &orders::Model,
+    lines: &[order_items::Model],
+    template: Template,
+    key: String,
+) -> Result<(), ServiceError> {
+    let body = replies::body(template, context, order, lines);
+    replies::queue(txn, order, &Chat::of(message), template, body, key).await?;
+    Ok(())
 }
 
 /// Records that `message` was about `order`, so the order's page shows it in the chat.
@@ -198,11 +210,10 @@ pub async fn belongs_to(
 fn amended_lines(
     current: &[order_items::Model],
     business: &Business,
-    message: &inbound_messages::Model,
+    change: Change,
     parsed: &ParsedOrder,
 ) -> Option<Vec<order_items::Model>> {
     let mut lines = current.to_vec();
-    let change = Change::read(&message.body);
     if let (Change::Quantity(quantity), [line]) = (change, lines.as_mut_slice()) {
         set_quantity(line, quantity);
         return Some(lines);

@@ -25,7 +25,7 @@ use crate::{
     services::{
         actor::{Actor, ChatCustomer},
         orders::{event, store},
-        replies::{self, Chat, Template},
+        replies::Template,
     },
 };
 
@@ -171,9 +171,9 @@ async fn cancel_by_chat(
         }
     };
     let lines = store::lines_of(txn, updated.id).await?;
-    let body = replies::body(template, &business.reply_context(scope.outlets), &updated, &lines);
     let key = format!("order:{}:{}:{}", updated.id, template.name(), message.id);
-    replies::queue(txn, &updated, &Chat::of(message), template, body, key).await?;
+    let context = business.reply_context(scope.outlets);
+    amend::reply(txn, &context, message, &updated, &lines, template, key).await?;
     amend::belongs_to(txn, message, &updated).await?;
     Ok(Handled {
         events: vec![event(EventKind::OrderUpdated, &updated)],

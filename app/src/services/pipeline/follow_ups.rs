@@ -19,7 +19,7 @@ use crate::{
     parser::ParsedOrder,
     services::{
         orders::{event, store},
-        replies::{self, Chat, Template},
+        replies::Template,
     },
 };
 
@@ -124,10 +124,13 @@ impl Conversation {
             Some(asked_after_confirmation(txn, scope, business, message, order).await?)
         };
         Ok(Some(match updated {
-            Some(updated) => Handled {
-                events: vec![event(EventKind::OrderUpdated, &updated)],
-                status: InboundStatus::Processed,
-            },
+            Some(updated) => {
+                amend::belongs_to(txn, message, &updated).await?;
+                Handled {
+                    events: vec![event(EventKind::OrderUpdated, &updated)],
+                    status: InboundStatus::Processed,
+                }
+            }
             // Said again what the order already holds ("12 Harbour Rd" twice).
             None => super::ingest::nothing(),
         }))
@@ -174,10 +177,9 @@ async fn asked_after_confirmation(
     let flagged = store::flag(txn, order, note).await?;
     let lines = store::lines_of(txn, flagged.id).await?;
     let template = Template::ChangeRequested;
-    let body = replies::body(template, &business.reply_context(scope.outlets), &flagged, &lines);
     let key = format!("order:{}:{}:{}", flagged.id, template.name(), message.id);
-    replies::queue(txn, &flagged, &Chat::of(message), template, body, key).await?;
-    amend::belongs_to(txn, message, &flagged).await?;
+    let context = business.reply_context(scope.outlets);
+    amend::reply(txn, &context, message, &flagged, &lines, template, key).await?;
     Ok(flagged)
 }
 
